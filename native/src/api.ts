@@ -1,0 +1,80 @@
+// The contract of @mmsb/native: every function here has a native implementation (when the
+// binary loads) and a pure-TS twin with identical results. Upper layers code against this file.
+
+/** Instruction-set level the CPU kernels dispatched to ('scalar' for the TS twin or plain C++). */
+export type SimdLevel = 'avx2' | 'sse4.2' | 'scalar';
+
+/** A CUDA device seen at run time. */
+export interface CudaDevice {
+  readonly index: number;
+  readonly name: string;
+  readonly totalMemoryBytes: number;
+  readonly computeCapability: string;
+}
+
+/** What the loaded implementation can do, and why not when it can't. */
+export interface NativeCapabilities {
+  /** The native binary loaded and is in use. */
+  readonly native: boolean;
+  /** When `native` is false: every attempt and why it failed (or that MMSB_NATIVE=0 forced TS). */
+  readonly reason: string | null;
+  /** Path of the loaded binary, or null. */
+  readonly binaryPath: string | null;
+  readonly simd: SimdLevel;
+  /** CRC32C uses the SSE4.2 crc32 instruction. */
+  readonly crc32cHardware: boolean;
+  /** The binary was compiled with a CUDA toolkit. */
+  readonly cudaCompiled: boolean;
+  /** MMSB_GPU is not '0'. */
+  readonly gpuAllowed: boolean;
+  /** Devices found at run time (empty when none, when not compiled with CUDA, or when forbidden). */
+  readonly devices: readonly CudaDevice[];
+}
+
+/**
+ * A sparse delta: runs of (offset, length) with their bytes concatenated in `data`, in run order.
+ * Later runs win where runs overlap.
+ */
+export interface SparseRuns {
+  readonly offsets: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly data: Uint8Array;
+}
+
+/** A file mapped into memory; two processes mapping the same file see the same bytes. */
+export interface MappedFile {
+  readonly path: string;
+  /** A view straight onto the mapping (zero-copy). Invalid after close(). */
+  readonly bytes: Uint8Array;
+  /** msync: flush dirty pages to the file. */
+  sync(): void;
+  /** munmap and close; idempotent. */
+  close(): void;
+}
+
+/** Memory on a CUDA device. */
+export interface DeviceBuffer {
+  readonly device: number;
+  readonly size: number;
+  upload(src: Uint8Array, deviceOffset?: number): void;
+  download(dst: Uint8Array, deviceOffset?: number): void;
+  /** Idempotent. */
+  free(): void;
+}
+
+/** The kernel set; `nativeKernels` and `tsKernels` both implement it. */
+export interface Kernels {
+  /** Copies all of `src` into the start of `dst`; `src` longer than `dst` → LENGTH_MISMATCH. */
+  copyBytes(dst: Uint8Array, src: Uint8Array): void;
+  zeroBytes(dst: Uint8Array): void;
+  /** memcmp order: -1, 0 or 1; a proper prefix sorts first. */
+  compareBytes(a: Uint8Array, b: Uint8Array): -1 | 0 | 1;
+  /** Validates every run first (RUN_OUT_OF_RANGE, INVALID_ARGUMENT), then applies in order: all or nothing. */
+  applySparseRuns(page: Uint8Array, runs: SparseRuns): void;
+  /** Runs that turn `before` into `after` (equal lengths); gaps of ≤ mergeGap equal bytes are folded into one run. */
+  diffPages(before: Uint8Array, after: Uint8Array, mergeGap?: number): SparseRuns;
+  /** dst ^= src, equal lengths. */
+  xorInto(dst: Uint8Array, src: Uint8Array): void;
+  /** CRC32C (Castagnoli), continuing from `seed` (the CRC of preceding bytes; 0 to start). */
+  crc32c(data: Uint8Array, seed?: number): number;
+}
