@@ -1,0 +1,49 @@
+// The Node-API edge: per-environment state, argument extraction with zero-copy views, and the one
+// place where a Status becomes a thrown JS NativeError. Shared by every src/napi/*.cc file.
+#pragma once
+
+#include <node_api.h>
+
+#include "../kernels/common.h"
+
+namespace mmsb::napi {
+
+// One per Node environment (main thread and each worker load the module separately).
+struct InstanceData {
+  napi_ref error_ctor = nullptr;   // the TS NativeError class, handed over by init()
+  bool gpu_allowed = true;         // MMSB_GPU != '0', as read by the loader
+  napi_ref mapped_ctor = nullptr;  // MappedFileHandle class
+  napi_ref device_ctor = nullptr;  // DeviceBufferHandle class
+};
+
+InstanceData* instance(napi_env env);
+
+// Throws `new NativeError(code, message, { cause })` (a plain Error with a `code` property before
+// init() has run). `cause` may be empty. Returns nullptr so entry points can `return throw_...`.
+napi_value throw_error(napi_env env, Status status, const char* message, const char* cause = "");
+napi_value throw_error(napi_env env, const Error& err);
+napi_value throw_invalid(napi_env env, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// Views straight onto the caller's memory (ArrayBuffer or SharedArrayBuffer): no copy. Throws
+// INVALID_ARGUMENT naming `fn` and `what` when `v` is not a typed array of the expected kind.
+bool u8_view(napi_env env, napi_value v, const char* fn, const char* what, uint8_t** data, size_t* len);
+bool u32_view(napi_env env, napi_value v, const char* fn, const char* what, uint32_t** data, size_t* len);
+// A non-negative integer no larger than `max` (undefined gives `fallback`).
+bool uint_arg(napi_env env, napi_value v, const char* fn, const char* what, double max, double fallback, double* out);
+
+void register_kernels(napi_env env, napi_value exports);
+void register_mmap(napi_env env, napi_value exports);
+void register_device(napi_env env, napi_value exports);
+
+// Entry-point guard: a C++ exception (std::bad_alloc from a vector) must never unwind into V8.
+#define MMSB_NAPI_GUARD_BEGIN try {
+#define MMSB_NAPI_GUARD_END(env)                                                                    \
+  }                                                                                                 \
+  catch (const std::bad_alloc&) {                                                                   \
+    return ::mmsb::napi::throw_error(env, ::mmsb::Status::OutOfMemory, "native allocation failed"); \
+  }                                                                                                 \
+  catch (...) {                                                                                     \
+    return ::mmsb::napi::throw_error(env, ::mmsb::Status::InvalidArgument, "unexpected native exception"); \
+  }
+
+}  // namespace mmsb::napi

@@ -1,0 +1,190 @@
+// Kernel entry points. These are the hot calls (a 4 KiB page with 16 runs is sub-microsecond work),
+// so they use raw node_api.h: one napi_get_cb_info, one napi_get_typedarray_info per array, no
+// handle scopes, no allocation, no C++ wrapper objects. node-addon-api's CallbackInfo and
+// TypedArrayOf wrappers added measurable time per call here (see README, "Performance").
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "../cpu/cpu.h"
+#include "edge.h"
+
+namespace mmsb::napi {
+
+namespace {
+
+template <size_t N>
+bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  return napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok;
+}
+
+napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+napi_value copy_bytes(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!args(env, info, argv)) return nullptr;
+  uint8_t *dst, *src;
+  size_t dst_len, src_len;
+  if (!u8_view(env, argv[0], "copyBytes", "dst", &dst, &dst_len) ||
+      !u8_view(env, argv[1], "copyBytes", "src", &src, &src_len)) {
+    return nullptr;
+  }
+  Error err;
+  if (cpu::copy_bytes(dst, dst_len, src, src_len, &err) != Status::Ok) return throw_error(env, err);
+  return undefined(env);
+}
+
+napi_value zero_bytes(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, argv)) return nullptr;
+  uint8_t* dst;
+  size_t len;
+  if (!u8_view(env, argv[0], "zeroBytes", "dst", &dst, &len)) return nullptr;
+  cpu::zero_bytes(dst, len);
+  return undefined(env);
+}
+
+napi_value compare_bytes(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!args(env, info, argv)) return nullptr;
+  uint8_t *a, *b;
+  size_t a_len, b_len;
+  if (!u8_view(env, argv[0], "compareBytes", "a", &a, &a_len) ||
+      !u8_view(env, argv[1], "compareBytes", "b", &b, &b_len)) {
+    return nullptr;
+  }
+  napi_value out;
+  napi_create_int32(env, cpu::compare_bytes(a, a_len, b, b_len), &out);
+  return out;
+}
+
+napi_value apply_sparse_runs(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return nullptr;
+  uint8_t *page, *data;
+  uint32_t *offsets, *lengths;
+  size_t page_len, n_offsets, n_lengths, data_len;
+  if (!u8_view(env, argv[0], "applySparseRuns", "page", &page, &page_len) ||
+      !u32_view(env, argv[1], "applySparseRuns", "runs.offsets", &offsets, &n_offsets) ||
+      !u32_view(env, argv[2], "applySparseRuns", "runs.lengths", &lengths, &n_lengths) ||
+      !u8_view(env, argv[3], "applySparseRuns", "runs.data", &data, &data_len)) {
+    return nullptr;
+  }
+  Error err;
+  if (cpu::apply_sparse_runs(page, page_len, offsets, n_offsets, lengths, n_lengths, data, data_len, &err) !=
+      Status::Ok) {
+    return throw_error(env, err);
+  }
+  return undefined(env);
+}
+
+// Runs come back in one ArrayBuffer — offsets, then lengths, then data — so a diff costs one
+// allocation on the JS heap however many runs it has.
+napi_value runs_to_js(napi_env env, const std::vector<RunSpan>& runs, const uint8_t* after) {
+  const size_t n = runs.size();
+  size_t data_len = 0;
+  for (const RunSpan& r : runs) data_len += r.end - r.start;
+  void* raw = nullptr;
+  napi_value ab, offsets, lengths, data, out;
+  if (napi_create_arraybuffer(env, n * 8 + data_len, &raw, &ab) != napi_ok) {
+    return throw_error(env, Status::OutOfMemory, "diffPages: cannot allocate the result buffer");
+  }
+  auto* off = static_cast<uint32_t*>(raw);
+  uint32_t* len = off + n;
+  uint8_t* bytes = static_cast<uint8_t*>(raw) + n * 8;
+  size_t cursor = 0;
+  for (size_t r = 0; r < n; ++r) {
+    off[r] = runs[r].start;
+    len[r] = runs[r].end - runs[r].start;
+    std::memcpy(bytes + cursor, after + runs[r].start, len[r]);
+    cursor += len[r];
+  }
+  napi_create_typedarray(env, napi_uint32_array, n, ab, 0, &offsets);
+  napi_create_typedarray(env, napi_uint32_array, n, ab, n * 4, &lengths);
+  napi_create_typedarray(env, napi_uint8_array, data_len, ab, n * 8, &data);
+  napi_create_object(env, &out);
+  napi_set_named_property(env, out, "offsets", offsets);
+  napi_set_named_property(env, out, "lengths", lengths);
+  napi_set_named_property(env, out, "data", data);
+  return out;
+}
+
+napi_value diff_pages(napi_env env, napi_callback_info info) {
+  MMSB_NAPI_GUARD_BEGIN
+  napi_value argv[3];
+  if (!args(env, info, argv)) return nullptr;
+  uint8_t *before, *after;
+  size_t before_len, after_len;
+  double gap;
+  if (!u8_view(env, argv[0], "diffPages", "before", &before, &before_len) ||
+      !u8_view(env, argv[1], "diffPages", "after", &after, &after_len) ||
+      !uint_arg(env, argv[2], "diffPages", "mergeGap", 4294967295.0, 8, &gap)) {
+    return nullptr;
+  }
+  if (before_len != after_len) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "diffPages: before has %zu bytes but after has %zu; expected equal lengths",
+                  before_len, after_len);
+    return throw_error(env, Status::LengthMismatch, msg);
+  }
+  // Reused per thread: steady-state diffs allocate nothing on the C++ side.
+  thread_local std::vector<RunSpan> runs;
+  runs.clear();
+  Error err;
+  if (cpu::diff_pages(before, after, before_len, static_cast<uint32_t>(gap), &runs, &err) != Status::Ok) {
+    return throw_error(env, err);
+  }
+  return runs_to_js(env, runs, after);
+  MMSB_NAPI_GUARD_END(env)
+}
+
+napi_value xor_into(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!args(env, info, argv)) return nullptr;
+  uint8_t *dst, *src;
+  size_t dst_len, src_len;
+  if (!u8_view(env, argv[0], "xorInto", "dst", &dst, &dst_len) || !u8_view(env, argv[1], "xorInto", "src", &src, &src_len)) {
+    return nullptr;
+  }
+  Error err;
+  if (cpu::xor_into(dst, dst_len, src, src_len, &err) != Status::Ok) return throw_error(env, err);
+  return undefined(env);
+}
+
+napi_value crc32c(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (!args(env, info, argv)) return nullptr;
+  uint8_t* data;
+  size_t len;
+  double seed;
+  if (!u8_view(env, argv[0], "crc32c", "data", &data, &len) ||
+      !uint_arg(env, argv[1], "crc32c", "seed", 4294967295.0, 0, &seed)) {
+    return nullptr;
+  }
+  napi_value out;
+  napi_create_uint32(env, cpu::crc32c(data, len, static_cast<uint32_t>(seed)), &out);
+  return out;
+}
+
+}  // namespace
+
+void register_kernels(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"copyBytes", nullptr, copy_bytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"zeroBytes", nullptr, zero_bytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"compareBytes", nullptr, compare_bytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"applySparseRuns", nullptr, apply_sparse_runs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"diffPages", nullptr, diff_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"xorInto", nullptr, xor_into, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"crc32c", nullptr, crc32c, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}
+
+}  // namespace mmsb::napi
