@@ -1,0 +1,168 @@
+// Runs each case as a pair — MMSB beside its named peer, in the same process and the same run —
+// and reports the ratio. Timing is batched: one sample runs many operations, because single
+// sub-microsecond calls are below what the timer can resolve.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+
+/** One side of a case: a name and a function that performs `work` units per call. */
+export interface Contender {
+  readonly name: string;
+  readonly run: () => void;
+}
+
+/** What a case's goal compares. */
+export type Goal =
+  | { readonly kind: 'ratio-at-least'; readonly value: number }
+  | { readonly kind: 'ns-per-op-at-most'; readonly value: number };
+
+/** A benchmark case: MMSB and its peer doing the same work. */
+export interface BenchCase {
+  readonly name: string;
+  /** 'bytes' reports bandwidth, 'ops' reports operations per second. */
+  readonly unit: 'bytes' | 'ops';
+  /** Units of work one call of `run` performs (bytes or operations). */
+  readonly workPerCall: number;
+  readonly mmsb: Contender;
+  readonly peer: Contender;
+  readonly goal?: Goal;
+  /** Why the case is shaped the way it is, printed in the JSON. */
+  readonly note?: string;
+}
+
+/** One contender's measured rate. */
+export interface Measurement {
+  readonly name: string;
+  /** Units (bytes or operations) per second: the median over rounds. */
+  readonly perSecond: number;
+  readonly nsPerUnit: number;
+  readonly rounds: readonly number[];
+}
+
+/** A finished case as written to the results file. */
+export interface CaseResult {
+  readonly name: string;
+  readonly unit: 'bytes' | 'ops';
+  readonly mmsb: Measurement;
+  readonly peer: Measurement;
+  /** mmsb rate / peer rate: above 1 means MMSB is faster. */
+  readonly ratio: number;
+  readonly goal: Goal | null;
+  readonly goalMet: boolean | null;
+  readonly note: string | null;
+}
+
+/** How long each contender is sampled per round, and how many rounds give the median. */
+export interface SuiteOptions {
+  readonly timeMs: number;
+  readonly rounds: number;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+async function measureRound(contender: Contender, workPerCall: number, timeMs: number): Promise<number> {
+  const bench = new Bench({ time: timeMs, warmupTime: Math.min(100, timeMs / 2), iterations: 16 });
+  bench.add(contender.name, contender.run);
+  await bench.run();
+  const result = bench.tasks[0]?.result;
+  if (!result || !('throughput' in result)) {
+    const error = result && 'error' in result ? String(result.error) : 'no result';
+    throw new Error(`benchmark '${contender.name}' failed: ${error}`);
+  }
+  return result.throughput.mean * workPerCall;
+}
+
+function formatRate(unit: 'bytes' | 'ops', perSecond: number): string {
+  if (unit === 'bytes') {
+    if (perSecond >= 1e9) return `${(perSecond / 1e9).toFixed(2)} GB/s`;
+    return `${(perSecond / 1e6).toFixed(1)} MB/s`;
+  }
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)}M/s`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(2)}k/s`;
+  return `${perSecond.toFixed(1)}/s`;
+}
+
+function goalMet(goal: Goal | undefined, ratio: number, mmsb: Measurement): boolean | null {
+  if (!goal) return null;
+  return goal.kind === 'ratio-at-least' ? ratio >= goal.value : mmsb.nsPerUnit <= goal.value;
+}
+
+function describeGoal(goal: Goal): string {
+  return goal.kind === 'ratio-at-least' ? `goal ≥ ${goal.value}×` : `goal ≤ ${goal.value} ns/op`;
+}
+
+/** The line printed for a finished case: both rates, the ratio, the goal. */
+export function formatCase(result: CaseResult): string {
+  const left = `${result.name.padEnd(30)} mmsb ${formatRate(result.unit, result.mmsb.perSecond).padStart(11)}`;
+  const peer = `${result.peer.name} ${formatRate(result.unit, result.peer.perSecond)}`;
+  const perOp = result.unit === 'ops' ? `  (${result.mmsb.nsPerUnit.toFixed(1)} ns/op)` : '';
+  const goal = result.goal ? `  ${describeGoal(result.goal)} ${result.goalMet ? 'met' : 'MISSED'}` : '';
+  return `${left}  ${peer.padEnd(30)} ratio ${result.ratio.toFixed(2)}×${perOp}${goal}`;
+}
+
+async function measure(contender: Contender, c: BenchCase, options: SuiteOptions, rounds: number[]): Promise<void> {
+  rounds.push(await measureRound(contender, c.workPerCall, options.timeMs));
+}
+
+/** Runs one case: the two contenders alternate round by round so drift hits both alike. */
+export async function runCase(c: BenchCase, options: SuiteOptions): Promise<CaseResult> {
+  const mmsbRounds: number[] = [];
+  const peerRounds: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    await measure(c.mmsb, c, options, mmsbRounds);
+    await measure(c.peer, c, options, peerRounds);
+  }
+  const toMeasurement = (name: string, rounds: number[]): Measurement => {
+    const perSecond = median(rounds);
+    return { name, perSecond, nsPerUnit: 1e9 / perSecond, rounds };
+  };
+  const mmsb = toMeasurement(c.mmsb.name, mmsbRounds);
+  const peer = toMeasurement(c.peer.name, peerRounds);
+  const ratio = mmsb.perSecond / peer.perSecond;
+  return { name: c.name, unit: c.unit, mmsb, peer, ratio, goal: c.goal ?? null, goalMet: goalMet(c.goal, ratio, mmsb), note: c.note ?? null };
+}
+
+function currentCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Runs every case of a suite, prints each line as it finishes, writes results/<suite>.json. */
+export async function runSuite(
+  suite: string,
+  cases: readonly BenchCase[],
+  options: SuiteOptions,
+  resultsDir: string,
+  context: Record<string, unknown> = {},
+): Promise<CaseResult[]> {
+  console.log(`\n# ${suite} (${cases.length} cases, ${options.rounds} rounds of ${options.timeMs} ms each side)`);
+  const results: CaseResult[] = [];
+  for (const [index, c] of cases.entries()) {
+    const result = await runCase(c, options);
+    results.push(result);
+    console.log(`[${index + 1}/${cases.length}] ${formatCase(result)}`);
+  }
+  mkdirSync(resultsDir, { recursive: true });
+  const cpu = cpus()[0];
+  const report = {
+    suite,
+    machine: { cpu: cpu?.model ?? 'unknown', cores: cpus().length, memoryBytes: totalmem(), platform: process.platform, arch: process.arch },
+    node: process.version,
+    commit: currentCommit(),
+    date: new Date().toISOString(),
+    options,
+    context,
+    cases: results,
+  };
+  writeFileSync(join(resultsDir, `${suite}.json`), JSON.stringify(report, null, 2) + '\n');
+  return results;
+}
