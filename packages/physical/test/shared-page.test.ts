@@ -127,7 +127,7 @@ describe('shared pages', () => {
       seqIndex: 0,
     };
     expect(() => new SharedPageView(ok)).not.toThrow();
-    expect(codeOf(() => new SharedPageView({ ...ok, buffer: new ArrayBuffer(128) as SharedArrayBuffer }))).toBe(
+    expect(codeOf(() => new SharedPageView({ ...ok, buffer: new ArrayBuffer(128) as unknown as SharedArrayBuffer }))).toBe(
       'INVALID_OPTION',
     );
     expect(codeOf(() => new SharedPageView({ ...ok, byteLength: 65 }))).toBe('OUT_OF_RANGE');
