@@ -52,6 +52,12 @@ export interface MappedFile {
   close(): void;
 }
 
+/** Options of `mapFile`. */
+export interface MapFileOptions {
+  /** Create the file when missing and grow it with zeros when shorter than `size` (default false). */
+  readonly create?: boolean;
+}
+
 /** Memory on a CUDA device. */
 export interface DeviceBuffer {
   readonly device: number;
@@ -69,7 +75,10 @@ export interface Kernels {
   zeroBytes(dst: Uint8Array): void;
   /** memcmp order: -1, 0 or 1; a proper prefix sorts first. */
   compareBytes(a: Uint8Array, b: Uint8Array): -1 | 0 | 1;
-  /** Validates every run first (RUN_OUT_OF_RANGE, INVALID_ARGUMENT), then applies in order: all or nothing. */
+  /**
+   * Validates every run first (RUN_OUT_OF_RANGE, INVALID_ARGUMENT), then applies in order: all or nothing.
+   * `runs.data` is read as it was when the call began, even if it is a view of the page's own memory.
+   */
   applySparseRuns(page: Uint8Array, runs: SparseRuns): void;
   /** Runs that turn `before` into `after` (equal lengths); gaps of ≤ mergeGap equal bytes are folded into one run. */
   diffPages(before: Uint8Array, after: Uint8Array, mergeGap?: number): SparseRuns;
@@ -77,4 +86,21 @@ export interface Kernels {
   xorInto(dst: Uint8Array, src: Uint8Array): void;
   /** CRC32C (Castagnoli), continuing from `seed` (the CRC of preceding bytes; 0 to start). */
   crc32c(data: Uint8Array, seed?: number): number;
+}
+
+/**
+ * The kernel set on device memory (buffers from `deviceAlloc`), run by the CUDA kernels that share
+ * their per-element bodies with the CPU build. Same laws and errors as `Kernels`; buffers must be on
+ * one device.
+ */
+export interface DeviceKernels {
+  /** Copies all of `src` into the start of `dst`; `src` larger than `dst` → LENGTH_MISMATCH. */
+  copyBytes(dst: DeviceBuffer, src: DeviceBuffer): void;
+  zeroBytes(dst: DeviceBuffer): void;
+  /** Runs come from the host; validated on the host first, so a bad run leaves the page unchanged. */
+  applySparseRuns(page: DeviceBuffer, runs: SparseRuns): void;
+  /** Same runs as `Kernels.diffPages` on the same bytes. */
+  diffPages(before: DeviceBuffer, after: DeviceBuffer, mergeGap?: number): SparseRuns;
+  xorInto(dst: DeviceBuffer, src: DeviceBuffer): void;
+  crc32c(data: DeviceBuffer, seed?: number): number;
 }

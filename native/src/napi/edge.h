@@ -14,7 +14,16 @@ struct InstanceData {
   bool gpu_allowed = true;         // MMSB_GPU != '0', as read by the loader
   napi_ref mapped_ctor = nullptr;  // MappedFileHandle class
   napi_ref device_ctor = nullptr;  // DeviceBufferHandle class
+  // The staging ArrayBuffer of the applySparseRuns fast path (see kernels.cc), kept alive by stage_ref.
+  napi_ref stage_ref = nullptr;
+  uint8_t* stage = nullptr;
+  size_t stage_len = 0;
 };
+
+// Staging layout, mirrored in src/internal/native-kernels.ts: offsets at u32 index 0, lengths at u32
+// index kStageRuns, data from byte kStageDataOffset to the end.
+constexpr size_t kStageRuns = 1024;
+constexpr size_t kStageDataOffset = kStageRuns * 8;
 
 InstanceData* instance(napi_env env);
 

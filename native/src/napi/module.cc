@@ -13,22 +13,33 @@ namespace {
 
 void finalize_instance(napi_env env, void* data, void*) {
   auto* d = static_cast<InstanceData*>(data);
-  for (napi_ref r : {d->error_ctor, d->mapped_ctor, d->device_ctor}) {
+  for (napi_ref r : {d->error_ctor, d->mapped_ctor, d->device_ctor, d->stage_ref}) {
     if (r != nullptr) napi_delete_reference(env, r);
   }
   delete d;
 }
 
-// init(NativeError, gpuAllowed): from here on native failures throw the package's own error class.
+// init(NativeError, gpuAllowed, stage): from here on native failures throw the package's own error
+// class, and applySparseRunsStaged reads its runs from `stage`.
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   InstanceData* d = instance(env);
-  if (d == nullptr || info.Length() < 2 || !info[0].IsFunction() || !info[1].IsBoolean()) {
-    return Napi::Value(env, throw_invalid(env, "init: expected (errorClass: Function, gpuAllowed: boolean)"));
+  if (d == nullptr || info.Length() < 3 || !info[0].IsFunction() || !info[1].IsBoolean() ||
+      !info[2].IsArrayBuffer() || info[2].As<Napi::ArrayBuffer>().ByteLength() <= kStageDataOffset) {
+    return Napi::Value(env, throw_invalid(env, "init: expected (errorClass: Function, gpuAllowed: boolean, "
+                                               "stage: ArrayBuffer of more than %zu bytes)",
+                                          kStageDataOffset));
   }
-  if (d->error_ctor != nullptr) napi_delete_reference(env, d->error_ctor);
+  for (napi_ref* r : {&d->error_ctor, &d->stage_ref}) {
+    if (*r != nullptr) napi_delete_reference(env, *r);
+    *r = nullptr;
+  }
   napi_create_reference(env, info[0], 1, &d->error_ctor);
   d->gpu_allowed = info[1].As<Napi::Boolean>().Value();
+  Napi::ArrayBuffer stage = info[2].As<Napi::ArrayBuffer>();
+  napi_create_reference(env, stage, 1, &d->stage_ref);
+  d->stage = static_cast<uint8_t*>(stage.Data());
+  d->stage_len = stage.ByteLength();
   return env.Undefined();
 }
 

@@ -1,0 +1,80 @@
+// The raw surface of mmsb_native.node as the loader sees it (src/napi/*.cc). Nothing outside this
+// package touches it; the public API wraps it.
+import type { CudaDevice, SimdLevel, SparseRuns } from '../api.js';
+import type { NativeError, NativeErrorCode } from '../errors.js';
+
+/** The MappedFileHandle class of src/napi/mmap.cc. */
+export interface MappedFileHandle {
+  readonly bytes: Uint8Array;
+  sync(): void;
+  close(): void;
+}
+
+/** The DeviceBufferHandle class of src/napi/device.cc. */
+export interface DeviceBufferHandle {
+  readonly device: number;
+  readonly size: number;
+  upload(src: Uint8Array, deviceOffset: number): void;
+  download(dst: Uint8Array, deviceOffset: number): void;
+  free(): void;
+  copyFrom(src: DeviceBufferHandle): void;
+  zero(): void;
+  xorFrom(src: DeviceBufferHandle): void;
+  applySparseRuns(offsets: Uint32Array, lengths: Uint32Array, data: Uint8Array): void;
+  diffTo(after: DeviceBufferHandle, mergeGap: number): { offsets: Uint32Array; lengths: Uint32Array };
+  crc32c(seed: number): number;
+}
+
+/** What the binary reports about itself; the loader adds native/reason/binaryPath. */
+export interface BindingCapabilities {
+  readonly simd: SimdLevel;
+  readonly crc32cHardware: boolean;
+  readonly cudaCompiled: boolean;
+  readonly gpuAllowed: boolean;
+  readonly devices: readonly CudaDevice[];
+}
+
+/** The constructor native code calls to throw: `new errorClass(code, message, options)`. */
+export type ErrorClass = new (code: NativeErrorCode, message: string, options?: ErrorOptions) => NativeError;
+
+/** mmsb_native.node's exports. */
+export interface NativeBinding {
+  init(errorClass: ErrorClass, gpuAllowed: boolean, stage: ArrayBuffer): void;
+  capabilities(): BindingCapabilities;
+  setSimdCap(level: SimdLevel): SimdLevel;
+  copyBytes(dst: Uint8Array, src: Uint8Array): void;
+  zeroBytes(dst: Uint8Array): void;
+  compareBytes(a: Uint8Array, b: Uint8Array): -1 | 0 | 1;
+  applySparseRuns(page: Uint8Array, offsets: Uint32Array, lengths: Uint32Array, data: Uint8Array): void;
+  /** Runs staged in the init() ArrayBuffer: offsets at u32 0, lengths at u32 STAGE_RUNS, data at STAGE_DATA_OFFSET. */
+  applySparseRunsStaged(page: Uint8Array, runCount: number, dataLength: number): void;
+  diffPages(before: Uint8Array, after: Uint8Array, mergeGap: number | undefined): SparseRuns;
+  xorInto(dst: Uint8Array, src: Uint8Array): void;
+  crc32c(data: Uint8Array, seed: number | undefined): number;
+  MappedFileHandle: new (path: string, size: number, create: boolean) => MappedFileHandle;
+  DeviceBufferHandle: new (size: number, device: number) => DeviceBufferHandle;
+}
+
+/** Export names a binary must have; a stale build missing one is refused. */
+export const BINDING_FUNCTIONS = [
+  'init',
+  'capabilities',
+  'setSimdCap',
+  'copyBytes',
+  'zeroBytes',
+  'compareBytes',
+  'applySparseRuns',
+  'applySparseRunsStaged',
+  'diffPages',
+  'xorInto',
+  'crc32c',
+  'MappedFileHandle',
+  'DeviceBufferHandle',
+] as const;
+
+/** Runs the staging buffer holds (src/napi/edge.h kStageRuns). */
+export const STAGE_RUNS = 1024;
+/** Byte offset of the staged data (kStageDataOffset). */
+export const STAGE_DATA_OFFSET = STAGE_RUNS * 8;
+/** Size of the staging ArrayBuffer: 56 KiB of data room covers page-sized deltas. */
+export const STAGE_BYTES = 64 * 1024;
