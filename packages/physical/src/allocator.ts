@@ -109,6 +109,9 @@ export interface AllocatorStats {
  * (a free-list pop or push per size class). Small pages are carved from slabs that start at
  * 4 KiB and double up to `maxSlabBytes`; freed slots go back to their class's free list and are
  * reused LIFO; empty slabs are given back by {@link trim} or when the budget is short.
+ *
+ * An allocator belongs to one thread. Shared pages reach other threads as descriptors
+ * ({@link sharedDescriptor}), whose bytes are guarded by the page's seqlock, not by the allocator.
  */
 export class PageAllocator {
   private readonly classes: SizeClasses;

@@ -151,6 +151,8 @@ describe('shared pages', () => {
         writes++;
         src.fill(writes & 0xff);
         a.write(h, src);
+        // An occasional pause, so a loaded machine cannot starve the readers (see the writer worker).
+        if ((writes & 63) === 0) Atomics.wait(ctl, 3, 0, 0.05);
       }
       Atomics.store(ctl, 0, 1);
       const results = (await Promise.all(readers.map((r) => r.result))) as ReaderResult[];

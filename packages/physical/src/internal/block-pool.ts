@@ -48,6 +48,7 @@ export class PooledBlock<B> {
   /** @internal */
   readonly owner: BlockPool<B>;
 
+  /** Made by the pool only. */
   constructor(owner: BlockPool<B>, id: number, size: number, capacity: number, backing: B) {
     this.owner = owner;
     this.id = id;
@@ -94,6 +95,7 @@ export class BlockPool<B> {
   private allocations = 0;
   private closed = false;
 
+  /** @param budgetBytes most bytes held, live and cached; null for no limit */
   constructor(backend: BlockBackend<B>, classes: SizeClasses, budgetBytes: number | null) {
     this.backend = backend;
     this.classes = classes;
@@ -101,6 +103,7 @@ export class BlockPool<B> {
     this.cache = Array.from({ length: classes.count }, () => []);
   }
 
+  /** A zeroed block of at least `size` bytes: from the class cache, else new memory within the budget. */
   allocate(size: number): PooledBlock<B> {
     this.checkOpen();
     if (!Number.isSafeInteger(size) || size <= 0) {
@@ -132,6 +135,7 @@ export class BlockPool<B> {
     return new PooledBlock(this, this.nextId++, size, capacity, backing);
   }
 
+  /** Kills the block object and caches its memory (destroys it for large blocks or a closed pool). */
   free(block: PooledBlock<B>): void {
     if (!(block instanceof PooledBlock) || block.owner !== this) {
       throw new PhysicalError('INVALID_HANDLE', `block ${describe(block)} was not allocated by this pool`);
@@ -174,6 +178,7 @@ export class BlockPool<B> {
     return released;
   }
 
+  /** A snapshot of the counters. */
   stats(): BlockPoolStats {
     return {
       blocksLive: this.blocksLive,
