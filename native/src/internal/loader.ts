@@ -55,15 +55,21 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-/** Loads the first candidate that works; never throws. */
-export function loadNative(env: LoaderEnv): LoadResult {
+// A binary is initialised once per realm: init() registers the staging buffer, and a second init
+// with a new one would leave earlier kernels writing to a buffer the binary no longer reads.
+const initialised = new Map<string, { binding: NativeBinding; stage: ArrayBuffer }>();
+
+/** Loads the first candidate under `root` (or MMSB_NATIVE_PATH) that works; never throws. */
+export function loadNative(env: LoaderEnv, root: string = PACKAGE_ROOT): LoadResult {
   const gpuAllowed = env.MMSB_GPU !== '0';
   if (env.MMSB_NATIVE === '0') {
     return { binding: null, stage: null, binaryPath: null, reason: 'MMSB_NATIVE=0 forces the pure-TS kernels', gpuAllowed };
   }
   const require = createRequire(import.meta.url);
   const failures: string[] = [];
-  for (const path of candidatePaths(env)) {
+  for (const path of candidatePaths(env, root)) {
+    const earlier = initialised.get(path);
+    if (earlier !== undefined) return { ...earlier, binaryPath: path, reason: null, gpuAllowed };
     if (!existsSync(path)) {
       failures.push(`${path}: not found`);
       continue;
@@ -77,6 +83,7 @@ export function loadNative(env: LoaderEnv): LoadResult {
       }
       const stage = new ArrayBuffer(STAGE_BYTES);
       binding.init(NativeError, gpuAllowed, stage);
+      initialised.set(path, { binding, stage });
       return { binding, stage, binaryPath: path, reason: null, gpuAllowed };
     } catch (error) {
       failures.push(`${path}: ${describe(error)}`);

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+
+import { capabilities, nativeKernels } from '../src/index.js';
+import { INDEX_URL, runChild } from './support/child.js';
+
+describe('capabilities', () => {
+  test('report native true with the binary path, or native false with the reason, never both', () => {
+    const caps = capabilities();
+    expect(caps.native).toBe(nativeKernels !== null);
+    if (caps.native) {
+      expect(caps.reason).toBeNull();
+      expect(caps.binaryPath).toMatch(/mmsb_native\.node$/);
+      expect(['avx2', 'sse4.2', 'scalar']).toContain(caps.simd);
+    } else {
+      expect(caps.reason).toMatch(/Tried .*mmsb_native\.node|MMSB_NATIVE=0/);
+      expect(caps.binaryPath).toBeNull();
+      expect(caps.devices).toEqual([]);
+    }
+  });
+
+  test('the native binary loaded when MMSB_REQUIRE_NATIVE=1 (set in CI, where the build must succeed)', () => {
+    if (process.env['MMSB_REQUIRE_NATIVE'] !== '1') {
+      // Locally a machine without cmake may run the TS twin; the assertion is CI's.
+      expect(capabilities().native || capabilities().reason !== null).toBe(true);
+      return;
+    }
+    expect(capabilities().reason).toBeNull();
+    expect(capabilities().native).toBe(true);
+  });
+
+  test('under MMSB_NATIVE=0 a child process reports native false, the reason, and runs the TS twin', () => {
+    const r = runChild(
+      `const m = await import(${JSON.stringify(INDEX_URL)});
+       const caps = m.capabilities();
+       console.log(JSON.stringify({ native: caps.native, reason: caps.reason, simd: caps.simd, same: m.kernels === m.tsKernels,
+         nk: m.nativeKernels, crc: m.crc32c(new TextEncoder().encode('123456789')) }));`,
+      { MMSB_NATIVE: '0' },
+    );
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      native: false,
+      reason: 'MMSB_NATIVE=0 forces the pure-TS kernels',
+      simd: 'scalar',
+      same: true,
+      nk: null,
+      crc: 0xe3069283,
+    });
+  });
+
+  test('MMSB_GPU=0 reports the GPU as not allowed and no devices', () => {
+    const r = runChild(
+      `const m = await import(${JSON.stringify(INDEX_URL)});
+       const caps = m.capabilities();
+       console.log(JSON.stringify({ gpuAllowed: caps.gpuAllowed, devices: caps.devices }));`,
+      { MMSB_GPU: '0' },
+    );
+    expect(JSON.parse(r.stdout)).toEqual({ gpuAllowed: false, devices: [] });
+  });
+});
