@@ -1,12 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../vitest.shared.js';
 
-export default defineConfig({
-  root: import.meta.dirname,
-  resolve: { conditions: ['@mmsb/source'] },
-  test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    reporters: ['default'],
-    testTimeout: 60_000,
-  },
-});
+export default packageTestConfig(import.meta.dirname);

@@ -1,13 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../vitest.shared.js';
 
-export default defineConfig({
-  root: import.meta.dirname,
-  test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-results/vitest.json' },
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
-  },
-});
+export default packageTestConfig(import.meta.dirname, 300_000);
