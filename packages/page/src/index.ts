@@ -1,7 +1,3 @@
-/**
- * @mmsb/page — layer 1 of MMSB: Page, Delta (dense, sparse runs, compressed), epochs, TLog, checkpoints, replay, diffing, transactions and isolation, corruption detection.
- *
- * Nothing of this layer is built yet; see README.md. The package exists so that the layer
- * boundaries are enforced from the start.
- */
-export {};
+// @mmsb/page — layer 1: deltas, the transaction log, checkpoints and exact replay.
+export { PageError, isPageError } from './errors.js';
+export type { PageErrorCode } from './errors.js';
