@@ -23,16 +23,30 @@ function denseCopyCase(size: number, label: string): BenchCase {
   };
 }
 
-/** Applies `batch` sparse deltas per call so each sample is well above the timer's resolution. */
-function sparseApplyCase(kernels: Kernels, peerName: string): BenchCase {
-  const page = new Uint8Array(4 * KiB);
-  const runs: SparseRuns = sparseRuns(page.length, 16, 16, 7);
+/**
+ * Applies `batch` sparse deltas of `count` runs of `length` bytes per call, so each sample is well
+ * above the timer's resolution. `pages` > 1 rotates over that many 4 KiB pages carved from one
+ * buffer, so the figure is not flattered by one hot page (or one hot page lookup).
+ */
+function sparseApplyCase(kernels: Kernels, peerName: string, name: string, count: number, length: number, pages = 1): BenchCase {
+  const pageSize = 4 * KiB;
+  const slab = new ArrayBuffer(pageSize * pages);
+  const views = Array.from({ length: pages }, (_, i) => new Uint8Array(slab, i * pageSize, pageSize));
+  const runs: SparseRuns = sparseRuns(pageSize, count, length, 7);
   const batch = 1000;
-  const apply = (k: Kernels) => () => {
-    for (let i = 0; i < batch; i++) k.applySparseRuns(page, runs);
-  };
+  const mask = pages - 1;
+  if ((pages & mask) !== 0) throw new Error(`pages must be a power of two, got ${pages}`);
+  const first = views[0] ?? new Uint8Array(0);
+  const apply = (k: Kernels) =>
+    pages === 1
+      ? () => {
+          for (let i = 0; i < batch; i++) k.applySparseRuns(first, runs);
+        }
+      : () => {
+          for (let i = 0; i < batch; i++) k.applySparseRuns(views[i & mask] ?? first, runs);
+        };
   return {
-    name: 'sparse.apply.4KiB.16runs',
+    name,
     unit: 'ops',
     workPerCall: batch,
     mmsb: { name: 'native', run: apply(kernels) },
@@ -106,7 +120,13 @@ export function nativeCases(): BenchCase[] {
     crcCase(MiB, '1MiB'),
   ];
   if (nativeKernels) {
-    cases.push(sparseApplyCase(nativeKernels, 'ts-twin'), diffCase(nativeKernels), xorCase(nativeKernels));
+    cases.push(
+      sparseApplyCase(nativeKernels, 'ts-twin', 'sparse.apply.4KiB.16runs', 16, 16),
+      sparseApplyCase(nativeKernels, 'ts-twin', 'sparse.apply.4KiB.16x64B', 16, 64),
+      sparseApplyCase(nativeKernels, 'ts-twin', 'sparse.apply.4KiB.16runs.rotating', 16, 16, 64),
+      diffCase(nativeKernels),
+      xorCase(nativeKernels),
+    );
   }
   return cases;
 }
