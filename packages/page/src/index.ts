@@ -1,3 +1,32 @@
 // @mmsb/page — layer 1: deltas, the transaction log, checkpoints and exact replay.
 export { PageError, isPageError } from './errors.js';
 export type { PageErrorCode } from './errors.js';
+
+// delta
+export { applyDelta } from './delta/apply.js';
+export { compressDelta } from './delta/compress.js';
+export { denseDelta, emptyDelta, isEmptyDelta, sparseDelta } from './delta/construct.js';
+export { decompressDelta } from './delta/decompress.js';
+export { DIFF_DENSE_FRACTION, diffDelta } from './delta/diff.js';
+export {
+  COMPRESS_MAX_RATIO,
+  COMPRESS_MIN_BYTES,
+  DELTA_FORMAT_VERSION,
+  decodeDelta,
+  decodeDeltaBatch,
+  encodeDelta,
+  encodeDeltaBatch,
+} from './delta/encoding.js';
+export type { DeltaEncodeOptions } from './delta/encoding.js';
+export { invertDelta } from './delta/invert.js';
+export { mergeDeltas } from './delta/merge.js';
+export type {
+  BoundDelta,
+  CompressedDelta,
+  DenseDelta,
+  Delta,
+  DeltaCodec,
+  PlainDelta,
+  SparseDelta,
+  SparseRunInput,
+} from './delta/types.js';

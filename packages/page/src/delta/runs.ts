@@ -1,0 +1,160 @@
+// The run algebra under merge and normalization: sets of runs with their after-bytes and,
+// optionally, before-bytes. A dense delta is the one run [0, size), so a single sweep serves every
+// combination of kinds.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes stay below lengths checked just before */
+import type { PlainDelta } from './types.js';
+
+/** Runs with after-bytes (`data`) and before-bytes laid out alike (or null when unbound). */
+export interface RunSet {
+  readonly offsets: Uint32Array;
+  readonly lengths: Uint32Array;
+  readonly data: Uint8Array;
+  readonly before: Uint8Array | null;
+}
+
+const NO_RUNS = new Uint32Array(0);
+const NO_BYTES = new Uint8Array(0);
+
+// Below this many bytes a loop beats creating a subarray view for `set`.
+const SHORT_COPY = 24;
+
+/** Copies `len` bytes of `src` from `srcAt` into `dst` at `dstAt`. */
+export function copyRange(dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number, len: number): void {
+  if (len <= SHORT_COPY) {
+    for (let k = 0; k < len; k++) dst[dstAt + k] = src[srcAt + k]!;
+  } else {
+    dst.set(src.subarray(srcAt, srcAt + len), dstAt);
+  }
+}
+
+/** The runs of a validated plain delta; a dense delta is one run over the whole page. */
+export function runSetOf(delta: PlainDelta): RunSet {
+  if (delta.kind === 'sparse') return { ...delta.runs, before: delta.before };
+  if (delta.size === 0) return { offsets: NO_RUNS, lengths: NO_RUNS, data: NO_BYTES, before: delta.before === null ? null : NO_BYTES };
+  return { offsets: Uint32Array.of(0), lengths: Uint32Array.of(delta.size), data: delta.bytes, before: delta.before };
+}
+
+/** True when runs are sorted, non-empty, and neither overlap nor touch: the canonical form. */
+export function isNormalized(offsets: Uint32Array, lengths: Uint32Array): boolean {
+  let end = -1;
+  for (let r = 0; r < offsets.length; r++) {
+    const off = offsets[r]!;
+    const len = lengths[r]!;
+    if (len === 0 || off <= end) return false;
+    end = off + len;
+  }
+  return true;
+}
+
+/**
+ * The effect of `a` then `b`, both normalized: after-bytes from `b` where it covers, else `a`;
+ * before-bytes from `a` where it covers, else `b` (what undoing both needs). The result is
+ * normalized, and bound only when both inputs are.
+ */
+export function mergeRunSets(a: RunSet, b: RunSet): RunSet {
+  const bound = a.before !== null && b.before !== null;
+  const aOff = a.offsets;
+  const aLen = a.lengths;
+  const bOff = b.offsets;
+  const bLen = b.lengths;
+  const na = aOff.length;
+  const nb = bOff.length;
+  // Pass 1: elementary pieces, six numbers each: start, end, after from b?, after index,
+  // before from a?, before index.
+  const pieces: number[] = [];
+  let i = 0;
+  let j = 0;
+  let aCursor = 0;
+  let bCursor = 0;
+  let p = 0;
+  for (;;) {
+    while (i < na && aOff[i]! + aLen[i]! <= p) aCursor += aLen[i++]!;
+    while (j < nb && bOff[j]! + bLen[j]! <= p) bCursor += bLen[j++]!;
+    if (i >= na && j >= nb) break;
+    const aStart = i < na ? Math.max(aOff[i]!, p) : Infinity;
+    const bStart = j < nb ? Math.max(bOff[j]!, p) : Infinity;
+    const start = Math.min(aStart, bStart);
+    const inA = aStart === start;
+    const inB = bStart === start;
+    const end = Math.min(inA ? aOff[i]! + aLen[i]! : aStart, inB ? bOff[j]! + bLen[j]! : bStart);
+    const aAt = inA ? aCursor + (start - aOff[i]!) : 0;
+    const bAt = inB ? bCursor + (start - bOff[j]!) : 0;
+    if (end > start) pieces.push(start, end, inB ? 1 : 0, inB ? bAt : aAt, inA ? 1 : 0, inA ? aAt : bAt);
+    p = end;
+  }
+  // Pass 2: size the result, then copy into one buffer (offsets, lengths, data, before).
+  let runs = 0;
+  let total = 0;
+  let lastEnd = -1;
+  for (let k = 0; k < pieces.length; k += 6) {
+    if (pieces[k]! !== lastEnd) runs++;
+    lastEnd = pieces[k + 1]!;
+    total += lastEnd - pieces[k]!;
+  }
+  const buffer = new ArrayBuffer(runs * 8 + total * (bound ? 2 : 1));
+  const offsets = new Uint32Array(buffer, 0, runs);
+  const lengths = new Uint32Array(buffer, runs * 4, runs);
+  const data = new Uint8Array(buffer, runs * 8, total);
+  const before = bound ? new Uint8Array(buffer, runs * 8 + total, total) : null;
+  let r = -1;
+  let cursor = 0;
+  lastEnd = -1;
+  for (let k = 0; k < pieces.length; k += 6) {
+    const start = pieces[k]!;
+    const end = pieces[k + 1]!;
+    const len = end - start;
+    if (start !== lastEnd) {
+      r++;
+      offsets[r] = start;
+    }
+    lengths[r] = end - offsets[r]!;
+    lastEnd = end;
+    copyRange(data, cursor, pieces[k + 2]! === 1 ? b.data : a.data, pieces[k + 3]!, len);
+    if (before !== null) copyRange(before, cursor, pieces[k + 4]! === 1 ? a.before! : b.before!, pieces[k + 5]!, len);
+    cursor += len;
+  }
+  return { offsets, lengths, data, before };
+}
+
+/**
+ * Normalizes arbitrary runs: later runs win on after-bytes, earlier runs on before-bytes (the
+ * before-image of an overlap is what the page held before the first write). Already-normalized
+ * runs come back as they are, without a copy.
+ */
+export function normalizeRunSet(set: RunSet): RunSet {
+  if (isNormalized(set.offsets, set.lengths)) return set;
+  const n = set.offsets.length;
+  const cursors = new Array<number>(n);
+  let cursor = 0;
+  for (let r = 0; r < n; r++) {
+    cursors[r] = cursor;
+    cursor += set.lengths[r]!;
+  }
+  const empty: RunSet = { offsets: NO_RUNS, lengths: NO_RUNS, data: NO_BYTES, before: set.before === null ? null : NO_BYTES };
+  // Divide and conquer: the merge sweep already resolves overlaps in order, so halves merge
+  // in O(runs + bytes) per level.
+  const solve = (lo: number, hi: number): RunSet => {
+    if (hi - lo === 1) {
+      const len = set.lengths[lo]!;
+      if (len === 0) return empty;
+      const at = cursors[lo]!;
+      return {
+        offsets: Uint32Array.of(set.offsets[lo]!),
+        lengths: Uint32Array.of(len),
+        data: set.data.subarray(at, at + len),
+        before: set.before === null ? null : set.before.subarray(at, at + len),
+      };
+    }
+    const mid = (lo + hi) >>> 1;
+    return mergeRunSets(solve(lo, mid), solve(mid, hi));
+  };
+  return n === 0 ? empty : solve(0, n);
+}
+
+/** The canonical delta of normalized runs: one run over the whole page is written dense. */
+export function deltaOf(pageId: number, size: number, set: RunSet): PlainDelta {
+  if (size > 0 && set.offsets.length === 1 && set.offsets[0] === 0 && set.lengths[0] === size) {
+    return { kind: 'dense', pageId, size, bytes: set.data, before: set.before };
+  }
+  return { kind: 'sparse', pageId, size, runs: { offsets: set.offsets, lengths: set.lengths, data: set.data }, before: set.before };
+}
