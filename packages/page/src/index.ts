@@ -30,3 +30,18 @@ export type {
   SparseDelta,
   SparseRunInput,
 } from './delta/types.js';
+
+// tlog
+export { nodeLogFileSystem } from './internal/fs.js';
+export type { LogFile, LogFileSystem, LogOpenMode } from './internal/fs.js';
+export { TLOG_FORMAT_VERSION } from './tlog/format.js';
+export type { TLogCorruption, TLogRecoveryReport } from './tlog/recovery.js';
+export { TLog } from './tlog/tlog.js';
+export type {
+  TLogDurability,
+  TLogOpened,
+  TLogOptions,
+  TLogRecord,
+  TLogRetention,
+  TLogScanOptions,
+} from './tlog/tlog.js';
