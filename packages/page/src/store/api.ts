@@ -1,0 +1,157 @@
+// The contract of the page store: what the façade (`mmsb`), the CLI and the upper layers code
+// against. The store is one writer and many snapshot readers over a data directory:
+//   <dir>/LOCK          single-writer lock (store/lock.ts)
+//   <dir>/tlog/         the transaction log (tlog/)
+//   <dir>/checkpoints/  checkpoints: page images plus a manifest
+import type { SparseRuns } from '@mmsb/native';
+import type { Delta, SparseRunInput } from '../delta/types.js';
+import type { LogFileSystem } from '../internal/fs.js';
+import type { TLogDurability } from '../tlog/tlog.js';
+
+/** Where a page's bytes live (DESIGN.md §2): heap, SharedArrayBuffer, a mapped file, a device. */
+export type PageLocation = 'cpu' | 'shared' | 'mapped' | 'gpu';
+
+/** How durable a commit is before it is acknowledged; see TLogDurability. */
+export type Durability = TLogDurability;
+
+/** Options of {@link PageStoreOpener}. */
+export interface StoreOptions {
+  /** The data directory; default `./.mmsb`. Created when missing. */
+  readonly dir?: string;
+  /** Default `group`: every acknowledged commit is fsynced, concurrent commits share an fsync. */
+  readonly durability?: Durability;
+  /** On log corruption keep what precedes it and move the rest aside, instead of refusing. */
+  readonly repair?: boolean;
+  /** Target TLog segment size in bytes. */
+  readonly segmentBytes?: number;
+  /** Compress commit payloads where it pays (default `auto`). */
+  readonly compression?: 'auto' | 'none';
+  /** How many checkpoints to keep (default 2); the log is kept from the oldest one on. */
+  readonly keepCheckpoints?: number;
+  /** Allow `gpu` pages to live on the host when no device exists (default true). */
+  readonly allowDeviceFallback?: boolean;
+  /** The file layer (default node:fs); tests pass a fault-injecting one. */
+  readonly fs?: LogFileSystem;
+}
+
+/** A page as the page table records it. */
+export interface PageInfo {
+  readonly id: number;
+  readonly size: number;
+  /** Where it was asked to live. */
+  readonly location: PageLocation;
+  /** Epoch of its creation or last change. */
+  readonly epoch: number;
+}
+
+/** What one change to one page may be: new bytes for the whole page, runs, or a delta. */
+export type PageChange = Uint8Array | Delta | readonly SparseRunInput[] | SparseRuns;
+
+/** An acknowledged commit. */
+export interface CommitResult {
+  /** The commit's identity: one more than the previous commit's. */
+  readonly epoch: number;
+  readonly pagesChanged: number;
+  /** Bytes of the TLog record written. */
+  readonly recordBytes: number;
+}
+
+/** One writer's transaction: stage changes, then commit them atomically or abort without trace. */
+export interface Transaction {
+  /** The epoch the transaction started from. */
+  readonly baseEpoch: number;
+  /** Validates at once (typed error, nothing staged on refusal); later stages of a page merge. */
+  stage(pageId: number, change: PageChange): void;
+  /** One TLog record holding every staged delta; settles once as durable as configured. */
+  commit(): Promise<CommitResult>;
+  /** Drops everything staged; idempotent. */
+  abort(): void;
+}
+
+/** A reader pinned at one epoch: it keeps seeing that epoch while later commits land. */
+export interface Snapshot {
+  readonly epoch: number;
+  pages(): readonly PageInfo[];
+  /** A copy of the page as of the snapshot's epoch. */
+  read(pageId: number): Uint8Array;
+  /** Lets the store drop what it kept for this reader; idempotent. */
+  release(): void;
+}
+
+/** A checkpoint written by {@link PageStore.checkpoint}. */
+export interface CheckpointInfo {
+  readonly epoch: number;
+  readonly path: string;
+  readonly pages: number;
+  /** Page images written by this checkpoint (unchanged pages are shared with the previous one). */
+  readonly pagesWritten: number;
+  readonly bytesWritten: number;
+}
+
+/** The live store: one writer, many snapshot readers. */
+export interface PageStore {
+  readonly dir: string;
+  /** The last committed epoch (0 for a new store). */
+  readonly epoch: number;
+  readonly durability: Durability;
+  pages(): readonly PageInfo[];
+  page(pageId: number): PageInfo;
+  /** Creates a page (a logged commit of its own); ids are assigned in order unless given. */
+  createPage(options: { readonly size: number; readonly location?: PageLocation; readonly id?: number }): Promise<PageInfo>;
+  /** Starts the one write transaction; a second open one is TX_CONFLICT. */
+  begin(): Transaction;
+  /** A transaction of one change. */
+  update(pageId: number, change: PageChange): Promise<CommitResult>;
+  /** A copy of the page now, or as of `epoch` (any epoch the checkpoints and log still cover). */
+  read(pageId: number, options?: { readonly epoch?: number }): Promise<Uint8Array>;
+  /** A zero-copy view of the page now; valid until the next commit touches it. */
+  view(pageId: number): Uint8Array;
+  snapshot(): Snapshot;
+  checkpoint(): Promise<CheckpointInfo>;
+  /** SHA-256 (hex) of the page table and every page's bytes in id order, now or at `epoch`. */
+  digest(options?: { readonly epoch?: number }): Promise<string>;
+  /** Per changed page, one bound delta taking `fromEpoch` to `toEpoch`, sorted by page id. */
+  diff(fromEpoch: number, toEpoch: number): Promise<readonly Delta[]>;
+  /** Waits for commits in flight, optionally checkpoints, releases the lock; idempotent. */
+  close(options?: { readonly checkpoint?: boolean }): Promise<void>;
+}
+
+/** Called during long work (replay, checkpoint, verify) so a caller can draw a progress bar. */
+export type ProgressCallback = (done: number, total: number, what: string) => void;
+
+/** The state at an epoch, rebuilt read-only from checkpoints and the log. */
+export interface ReplayResult {
+  readonly epoch: number;
+  /** Same definition as {@link PageStore.digest}. */
+  readonly digest: string;
+  readonly pages: readonly PageInfo[];
+  /** Page bytes by id. */
+  readonly bytes: ReadonlyMap<number, Uint8Array>;
+  /** The checkpoint it started from (null: from an empty state) and how many records it applied. */
+  readonly fromCheckpoint: number | null;
+  readonly recordsApplied: number;
+  readonly bytesRead: number;
+}
+
+/** What an integrity check found. */
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly lastEpoch: number;
+  readonly records: number;
+  readonly checkpoints: readonly { readonly epoch: number; readonly ok: boolean; readonly problem: string | null }[];
+  /** Every problem, each naming the file and offset or page. */
+  readonly problems: readonly string[];
+  /** What `repair` did (moved aside, truncated); empty without repair. */
+  readonly repaired: readonly string[];
+}
+
+/** What is in a data directory, for `mmsb inspect`. */
+export interface InspectReport {
+  readonly dir: string;
+  readonly lastEpoch: number;
+  readonly firstLogEpoch: number | null;
+  readonly pages: readonly PageInfo[];
+  readonly segments: readonly { readonly name: string; readonly bytes: number; readonly firstEpoch: number | null; readonly lastEpoch: number }[];
+  readonly checkpoints: readonly { readonly epoch: number; readonly pages: number; readonly bytes: number }[];
+  readonly locked: boolean;
+}
