@@ -46,8 +46,16 @@ export interface NativeBinding {
   zeroBytes(dst: Uint8Array): void;
   compareBytes(a: Uint8Array, b: Uint8Array): -1 | 0 | 1;
   applySparseRuns(page: Uint8Array, offsets: Uint32Array, lengths: Uint32Array, data: Uint8Array): void;
-  /** Runs staged in the init() ArrayBuffer: offsets at u32 0, lengths at u32 STAGE_RUNS, data at STAGE_DATA_OFFSET. */
-  applySparseRunsStaged(page: Uint8Array, runCount: number, dataLength: number): void;
+  /**
+   * Runs staged in the init() ArrayBuffer: run count and data length in header slots 0 and 1,
+   * offsets at STAGE_HEADER_BYTES, lengths STAGE_RUNS u32 later, data at STAGE_DATA_OFFSET.
+   */
+  applySparseRunsStaged(page: Uint8Array): void;
+  /**
+   * diffPages, but a result that fits the stage is written there (offsets, lengths, data from
+   * STAGE_HEADER_BYTES; run count and data length in header slots 0 and 1) and undefined returned.
+   */
+  diffPagesStaged(before: Uint8Array, after: Uint8Array, mergeGap: number | undefined): SparseRuns | undefined;
   diffPages(before: Uint8Array, after: Uint8Array, mergeGap: number | undefined): SparseRuns;
   xorInto(dst: Uint8Array, src: Uint8Array): void;
   crc32c(data: Uint8Array, seed: number | undefined): number;
@@ -65,6 +73,7 @@ export const BINDING_FUNCTIONS = [
   'compareBytes',
   'applySparseRuns',
   'applySparseRunsStaged',
+  'diffPagesStaged',
   'diffPages',
   'xorInto',
   'crc32c',
@@ -72,9 +81,13 @@ export const BINDING_FUNCTIONS = [
   'DeviceBufferHandle',
 ] as const;
 
-/** Runs the staging buffer holds (src/napi/edge.h kStageRuns). */
+/** Doubles in the stage header (src/napi/edge.h kStageHeaderSlots): run count and data length. */
+export const STAGE_HEADER_SLOTS = 2;
+/** Byte offset of the staged runs, and of a staged diff result (kStageHeaderBytes). */
+export const STAGE_HEADER_BYTES = STAGE_HEADER_SLOTS * 8;
+/** Runs the staging buffer holds (kStageRuns). */
 export const STAGE_RUNS = 1024;
 /** Byte offset of the staged data (kStageDataOffset). */
-export const STAGE_DATA_OFFSET = STAGE_RUNS * 8;
+export const STAGE_DATA_OFFSET = STAGE_HEADER_BYTES + STAGE_RUNS * 8;
 /** Size of the staging ArrayBuffer: 56 KiB of data room covers page-sized deltas. */
-export const STAGE_BYTES = 64 * 1024;
+export const STAGE_BYTES = STAGE_DATA_OFFSET + 56 * 1024;

@@ -3,12 +3,13 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes stay below lengths checked just before */
 import type { Kernels, SparseRuns } from '../api.js';
 import { NativeError } from '../errors.js';
-import { STAGE_DATA_OFFSET, STAGE_RUNS, type NativeBinding } from './binding.js';
+import { STAGE_DATA_OFFSET, STAGE_HEADER_BYTES, STAGE_HEADER_SLOTS, STAGE_RUNS, type NativeBinding } from './binding.js';
 import { DEFAULT_MERGE_GAP } from './ts-kernels.js';
 
 /** Kernels backed by the loaded binary; `stage` is the ArrayBuffer given to binding.init. */
 export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels {
-  const stagedRuns = new Uint32Array(stage, 0, STAGE_RUNS * 2);
+  const header = new Float64Array(stage, 0, STAGE_HEADER_SLOTS);
+  const stagedRuns = new Uint32Array(stage, STAGE_HEADER_BYTES, STAGE_RUNS * 2);
   const stagedData = new Uint8Array(stage, STAGE_DATA_OFFSET);
   const stageDataRoom = stagedData.length;
 
@@ -19,9 +20,10 @@ export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels
     const { offsets, lengths, data } = runs;
     const n = offsets.length;
     // Fast path (see applySparseRunsStaged in src/napi/kernels.cc): inspecting a typed array across
-    // Node-API costs more than copying a small delta, so small deltas travel through the stage.
-    // The instanceof checks keep wrong types on the checked path (set() would coerce them). Staging
-    // snapshots data first, which is the defined behaviour even when data aliases the page.
+    // Node-API costs more than copying a small delta, so small deltas travel through the stage and
+    // only the page crosses. The instanceof checks keep wrong types on the checked path (set() would
+    // coerce them). Staging snapshots data first, which is the defined behaviour even when data
+    // aliases the page. Native validates every run against the page before writing any.
     if (
       offsets instanceof Uint32Array &&
       lengths instanceof Uint32Array &&
@@ -36,10 +38,29 @@ export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels
         stagedRuns[STAGE_RUNS + r] = lengths[r]!;
       }
       stagedData.set(data);
-      b.applySparseRunsStaged(page, n, data.length);
+      header[0] = n;
+      header[1] = data.length;
+      b.applySparseRunsStaged(page);
       return;
     }
     b.applySparseRuns(page, offsets, lengths, data);
+  }
+
+  function diffPages(before: Uint8Array, after: Uint8Array, mergeGap: number = DEFAULT_MERGE_GAP): SparseRuns {
+    // Native writes a result that fits into the stage, and it is copied from there into one fresh
+    // ArrayBuffer (offsets, lengths and data sharing it, as diffPages returns them): cheaper than
+    // building the buffer, three views and an object through Node-API. The copy is the caller's
+    // own, so the next diff cannot overwrite it.
+    const big = b.diffPagesStaged(before, after, mergeGap);
+    if (big !== undefined) return big;
+    const n = header[0]!;
+    const dataLength = header[1]!;
+    const buffer = stage.slice(STAGE_HEADER_BYTES, STAGE_HEADER_BYTES + n * 8 + dataLength);
+    return {
+      offsets: new Uint32Array(buffer, 0, n),
+      lengths: new Uint32Array(buffer, n * 4, n),
+      data: new Uint8Array(buffer, n * 8, dataLength),
+    };
   }
 
   return {
@@ -47,7 +68,7 @@ export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels
     zeroBytes: (dst) => b.zeroBytes(dst),
     compareBytes: (x, y) => b.compareBytes(x, y),
     applySparseRuns,
-    diffPages: (before, after, mergeGap = DEFAULT_MERGE_GAP) => b.diffPages(before, after, mergeGap),
+    diffPages,
     xorInto: (dst, src) => b.xorInto(dst, src),
     crc32c: (data, seed = 0) => b.crc32c(data, seed),
   };

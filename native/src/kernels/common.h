@@ -47,8 +47,11 @@ inline const char* status_code_name(Status s) {
 // lower-level reason (errno text, cudaGetErrorString) that becomes the JS error's `cause`.
 struct Error {
   Status status = Status::Ok;
-  char message[384] = {0};
-  char cause[160] = {0};
+  // Only the first byte is cleared: zeroing all 544 bytes cost ~15 ns on every kernel call, a
+  // tenth of a small applySparseRuns. Whoever sets status fills message (and cause) with snprintf.
+  char message[384];
+  char cause[160];
+  Error() { message[0] = '\0'; cause[0] = '\0'; }
 };
 
 }  // namespace mmsb

@@ -14,16 +14,20 @@ struct InstanceData {
   bool gpu_allowed = true;         // MMSB_GPU != '0', as read by the loader
   napi_ref mapped_ctor = nullptr;  // MappedFileHandle class
   napi_ref device_ctor = nullptr;  // DeviceBufferHandle class
-  // The staging ArrayBuffer of the applySparseRuns fast path (see kernels.cc), kept alive by stage_ref.
+  // The staging ArrayBuffer of the fast paths (see kernels.cc), kept alive by stage_ref.
   napi_ref stage_ref = nullptr;
   uint8_t* stage = nullptr;
   size_t stage_len = 0;
 };
 
-// Staging layout, mirrored in src/internal/native-kernels.ts: offsets at u32 index 0, lengths at u32
-// index kStageRuns, data from byte kStageDataOffset to the end.
+// Staging layout, mirrored in src/internal/binding.ts: a header of kStageHeaderSlots doubles (the
+// run count and data length the fast calls pass or report back), then for applySparseRuns offsets at
+// byte kStageHeaderBytes, lengths kStageRuns u32 later, data from byte kStageDataOffset to the end;
+// diffPagesStaged writes its result (offsets, lengths, data) from byte kStageHeaderBytes.
+constexpr size_t kStageHeaderSlots = 2;
+constexpr size_t kStageHeaderBytes = kStageHeaderSlots * sizeof(double);
 constexpr size_t kStageRuns = 1024;
-constexpr size_t kStageDataOffset = kStageRuns * 8;
+constexpr size_t kStageDataOffset = kStageHeaderBytes + kStageRuns * 8;
 
 InstanceData* instance(napi_env env);
 

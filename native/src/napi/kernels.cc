@@ -86,33 +86,50 @@ napi_value apply_sparse_runs(napi_env env, napi_callback_info info) {
   MMSB_NAPI_GUARD_END(env)
 }
 
-// The fast path for small deltas. Every typed array crossing Node-API costs ~40 ns to inspect
-// (napi_get_typedarray_info), four of them more than the copying itself for a 4 KiB page with 16
-// runs. So the TS wrapper copies offsets, lengths and data into a staging ArrayBuffer registered
-// once at init (a JS loop over 16 runs costs less than one inspection) and passes only the page and
-// two counts.
+// The fast path for small deltas. Every typed array crossing Node-API costs ~35 ns to inspect
+// (napi_get_cb_info + napi_get_typedarray_info), four of them more than the copying itself for a
+// 4 KiB page with 16 runs. So the TS wrapper copies offsets, lengths and data into a staging
+// ArrayBuffer registered once at init (a JS loop over 16 runs costs less than one inspection),
+// writes the run count and data length into the stage header, and passes only the page.
+//
+// Measured and dropped: a registry of ArrayBuffers by id, so the page too could travel as numbers
+// (id, byteOffset, length). On Node 20 (V8 11.3) the `buffer` and `byteOffset` getters are builtin
+// calls of ~15 ns each, and with the WeakMap lookup they cost more than the inspection they saved.
+double header(const InstanceData* d, size_t slot) {
+  double x;
+  std::memcpy(&x, d->stage + slot * sizeof(double), sizeof x);
+  return x;
+}
+
+// A non-negative integer double no larger than `max`.
+bool as_size(double x, double max, size_t* out) {
+  if (!(x >= 0 && x <= max) || x != static_cast<double>(static_cast<uint64_t>(x))) return false;
+  *out = static_cast<size_t>(x);
+  return true;
+}
+
+// applySparseRunsStaged(page): header slot 0 the run count, slot 1 the data length.
 napi_value apply_sparse_runs_staged(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
+  MMSB_NAPI_GUARD_BEGIN
+  napi_value argv[1];
   if (!args(env, info, argv)) return nullptr;
   uint8_t* page;
-  size_t page_len;
-  uint32_t n = 0;
-  uint32_t data_len = 0;
+  size_t page_len, n, data_len;
   InstanceData* d = instance(env);
   if (!u8_view(env, argv[0], "applySparseRuns", "page", &page, &page_len)) return nullptr;
-  if (napi_get_value_uint32(env, argv[1], &n) != napi_ok || napi_get_value_uint32(env, argv[2], &data_len) != napi_ok ||
-      d == nullptr || d->stage == nullptr || n > kStageRuns || data_len > d->stage_len - kStageDataOffset) {
-    return throw_invalid(env, "applySparseRuns: staged runs (%u runs, %u bytes) do not fit the staging buffer", n,
-                         data_len);
+  if (d == nullptr || d->stage == nullptr || !as_size(header(d, 0), kStageRuns, &n) ||
+      !as_size(header(d, 1), static_cast<double>(d->stage_len - kStageDataOffset), &data_len)) {
+    return throw_invalid(env, "applySparseRuns: staged runs do not fit the staging buffer");
   }
-  const auto* offsets = reinterpret_cast<const uint32_t*>(d->stage);
+  const auto* offsets = reinterpret_cast<const uint32_t*>(d->stage + kStageHeaderBytes);
   const uint32_t* lengths = offsets + kStageRuns;
   Error err;
   if (cpu::apply_sparse_runs(page, page_len, offsets, n, lengths, n, d->stage + kStageDataOffset, data_len, &err) !=
       Status::Ok) {
     return throw_error(env, err);
   }
-  return undefined(env);
+  return nullptr;
+  MMSB_NAPI_GUARD_END(env)
 }
 
 // Runs come back in one ArrayBuffer — offsets, then lengths, then data — so a diff costs one
@@ -175,6 +192,57 @@ napi_value diff_pages(napi_env env, napi_callback_info info) {
   MMSB_NAPI_GUARD_END(env)
 }
 
+// diffPagesStaged(before, after, mergeGap): the checks and errors of diffPages. When the result
+// fits the stage it is written there (offsets, lengths, data from kStageHeaderBytes; the run count
+// and data length into header slots 0 and 1) and undefined is returned: the wrapper copies it into
+// one fresh ArrayBuffer with ArrayBuffer.prototype.slice, which costs less than creating the buffer,
+// three views and an object through Node-API. A larger result comes back as diffPages returns it.
+napi_value diff_pages_staged(napi_env env, napi_callback_info info) {
+  MMSB_NAPI_GUARD_BEGIN
+  napi_value argv[3];
+  if (!args(env, info, argv)) return nullptr;
+  uint8_t *before, *after;
+  size_t before_len, after_len;
+  double gap;
+  InstanceData* d = instance(env);
+  if (!u8_view(env, argv[0], "diffPages", "before", &before, &before_len) ||
+      !u8_view(env, argv[1], "diffPages", "after", &after, &after_len) ||
+      !uint_arg(env, argv[2], "diffPages", "mergeGap", 4294967295.0, 8, &gap)) {
+    return nullptr;
+  }
+  if (before_len != after_len) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "diffPages: before has %zu bytes but after has %zu; expected equal lengths",
+                  before_len, after_len);
+    return throw_error(env, Status::LengthMismatch, msg);
+  }
+  if (d == nullptr || d->stage == nullptr) return throw_invalid(env, "diffPages: not initialised");
+  thread_local std::vector<RunSpan> runs;
+  runs.clear();
+  Error err;
+  if (cpu::diff_pages(before, after, before_len, static_cast<uint32_t>(gap), &runs, &err) != Status::Ok) {
+    return throw_error(env, err);
+  }
+  const size_t n = runs.size();
+  size_t data_len = 0;
+  for (const RunSpan& r : runs) data_len += r.end - r.start;
+  if (n * 8 + data_len > d->stage_len - kStageHeaderBytes) return runs_to_js(env, runs, after);
+  uint8_t* out = d->stage + kStageHeaderBytes;
+  uint8_t* bytes = out + n * 8;
+  for (size_t r = 0; r < n; ++r) {
+    const uint32_t off = runs[r].start;
+    const uint32_t len = runs[r].end - runs[r].start;
+    std::memcpy(out + r * 4, &off, 4);
+    std::memcpy(out + (n + r) * 4, &len, 4);
+    std::memcpy(bytes, after + off, len);
+    bytes += len;
+  }
+  const double counts[2] = {static_cast<double>(n), static_cast<double>(data_len)};
+  std::memcpy(d->stage, counts, sizeof counts);
+  return nullptr;
+  MMSB_NAPI_GUARD_END(env)
+}
+
 napi_value xor_into(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   if (!args(env, info, argv)) return nullptr;
@@ -212,6 +280,7 @@ void register_kernels(napi_env env, napi_value exports) {
       {"compareBytes", nullptr, compare_bytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"applySparseRuns", nullptr, apply_sparse_runs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"applySparseRunsStaged", nullptr, apply_sparse_runs_staged, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"diffPagesStaged", nullptr, diff_pages_staged, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"diffPages", nullptr, diff_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"xorInto", nullptr, xor_into, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"crc32c", nullptr, crc32c, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
