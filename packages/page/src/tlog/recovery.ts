@@ -16,6 +16,7 @@ import {
   readFrame,
   saltOf,
   spareName,
+  viewOf,
 } from './format.js';
 import type { FrameFault } from './format.js';
 
@@ -232,9 +233,10 @@ export async function recoverLog(options: RecoverOptions): Promise<RecoveredLog>
     };
     segments.push(seg);
     const salt = saltOf(entry.seq);
+    const view = viewOf(data);
     let at = SEGMENT_HEADER_BYTES;
     for (;;) {
-      const f = readFrame(data, at, data.byteLength, salt);
+      const f = readFrame(data, at, data.byteLength, salt, view);
       if (typeof f === 'string') {
         // The last segment may end anywhere; an earlier one must end with its seal.
         const isLast = i === segNames.length - 1;

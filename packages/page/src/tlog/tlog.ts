@@ -17,6 +17,7 @@ import {
   segmentName,
   spareName,
   spareTempName,
+  viewOf,
   writeFrameHeader,
 } from './format.js';
 import { recoverLog } from './recovery.js';
@@ -582,6 +583,7 @@ interface ScanPlan {
 
 async function* scanSegments(fs: LogFileSystem, plan: readonly ScanPlan[], from: number, limit: number, copy: boolean): AsyncGenerator<TLogRecord> {
   let buf = new Uint8Array(SCAN_CHUNK_BYTES);
+  let view = viewOf(buf);
   for (const seg of plan) {
     let file: LogFile;
     try {
@@ -605,6 +607,7 @@ async function* scanSegments(fs: LogFileSystem, plan: readonly ScanPlan[], from:
           const bigger = new Uint8Array(Math.max(need, buf.byteLength * 2));
           bigger.set(buf.subarray(0, have));
           buf = bigger;
+          view = viewOf(buf);
         }
         while (have < need) {
           const want = Math.min(buf.byteLength - have, seg.end - (bufStart + have));
@@ -615,10 +618,10 @@ async function* scanSegments(fs: LogFileSystem, plan: readonly ScanPlan[], from:
       };
       while (bufStart + at < seg.end) {
         if (have - at < FRAME_HEADER_BYTES) await fill(FRAME_HEADER_BYTES);
-        const length = have - at >= 8 ? new DataView(buf.buffer, buf.byteOffset + at + 4, 4).getUint32(0, true) : 0;
+        const length = have - at >= 8 ? view.getUint32(at + 4, true) : 0;
         const frameBytes = FRAME_HEADER_BYTES + Math.min(length, seg.end);
         if (have - at < frameBytes) await fill(frameBytes);
-        const f = readFrame(buf, at, have, seg.salt);
+        const f = readFrame(buf, at, have, seg.salt, view);
         if (typeof f === 'string' || f.kind !== 'record') {
           throw new PageError(
             'LOG_CORRUPT',
