@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { isPageError } from '../../src/index.js';
-import { FRAME_HEADER_BYTES, RECORD_MAGIC, saltOf, writeFrameHeader } from '../../src/tlog/format.js';
+import { FRAME_HEADER_BYTES, RECORD_MAGIC, encodeSegmentHeader, saltOf, segmentName, spareName, writeFrameHeader } from '../../src/tlog/format.js';
 import { flipBit, recordFrames, truncateAt } from '../support/corrupt.js';
 import { LOG_DIR, openLog, payloadFor, readAll, snapshotFiles, writtenLog } from '../support/harness.js';
 import type { CrashFileSystem } from '../support/crash-fs.js';
@@ -153,6 +153,27 @@ describe('tlog recovery', () => {
     await file.datasync();
     await file.close();
     await expect(openLog(fs)).rejects.toThrow(/does not follow/);
+  });
+
+  test('a torn tail before a segment that holds nothing acknowledged cuts the tail and turns that segment into a spare', async () => {
+    const fs = await writtenLog(EPOCHS, sizeOf, { preallocate: false });
+    const last = allFrames(fs).at(-1);
+    if (last === undefined) throw new Error('no frames');
+    // A crash just after rotation: the next segment exists with only its header, the tail is torn.
+    const nextSeq = last.seq + 1;
+    const next = `${LOG_DIR}/${segmentName(nextSeq)}`;
+    const file = await fs.open(next, 'create');
+    await file.write(encodeSegmentHeader({ seq: nextSeq, prevEpoch: last.epoch }), 0);
+    await file.datasync();
+    await file.close();
+    await truncateAt(fs, last.path, last.end - 1);
+    const { log, recovery } = await openLog(fs, { preallocate: false });
+    expect(recovery).toMatchObject({ tornTail: { segment: last.path, offset: last.offset }, recycled: [next], corruption: null });
+    expect(fs.list(LOG_DIR)).toContain(`${LOG_DIR}/${spareName(nextSeq)}`);
+    expect((await readAll(log)).map((r) => r.epoch)).toEqual(EPOCHS.slice(0, -1));
+    await log.append(5000, payloadFor(5000, sizeOf(5000)));
+    await log.close();
+    await expectRecords(fs, [...EPOCHS.slice(0, -1), 5000]);
   });
 
   test('a reopened log after a clean close reports no torn tail, truncation or corruption', async () => {
