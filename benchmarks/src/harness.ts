@@ -1,6 +1,7 @@
 // Runs each case as a pair — MMSB beside its named peer, in the same process and the same run —
 // and reports the ratio. Timing is batched: one sample runs many operations, because single
-// sub-microsecond calls are below what the timer can resolve.
+// sub-microsecond calls are below what the timer can resolve. A contender may be async (durable
+// commits are); a case may have more than one peer, and then reports all of them beside MMSB.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -10,13 +11,17 @@ import { Bench } from 'tinybench';
 /** One side of a case: a name and a function that performs `work` units per call. */
 export interface Contender {
   readonly name: string;
-  readonly run: () => void;
+  readonly run: () => void | Promise<void>;
+  /** Untimed preparation before each call of `run` (e.g. dirtying pages a checkpoint writes). */
+  readonly beforeEach?: () => void | Promise<void>;
 }
 
 /** What a case's goal compares. */
 export type Goal =
   | { readonly kind: 'ratio-at-least'; readonly value: number }
-  | { readonly kind: 'ns-per-op-at-most'; readonly value: number };
+  | { readonly kind: 'ns-per-op-at-most'; readonly value: number }
+  /** MMSB's own rate, in units (bytes or operations) per second. */
+  | { readonly kind: 'rate-at-least'; readonly value: number };
 
 /** A benchmark case: MMSB and its peer doing the same work. */
 export interface BenchCase {
@@ -27,9 +32,18 @@ export interface BenchCase {
   readonly workPerCall: number;
   readonly mmsb: Contender;
   readonly peer: Contender;
+  /** More peers doing the same work, measured in the same rounds and reported beside it. */
+  readonly otherPeers?: readonly Contender[];
+  /** The peer the ratio is taken against: `peer` (default) or the fastest of all peers. */
+  readonly ratioAgainst?: 'peer' | 'best';
   readonly goal?: Goal;
   /** Why the case is shaped the way it is, printed in the JSON. */
   readonly note?: string;
+  /** Minimum calls per round (default 16); fewer for slow calls. */
+  readonly iterations?: number;
+  /** Run before the case is measured (open stores, write files) and after it (close, remove). */
+  readonly setup?: () => void | Promise<void>;
+  readonly teardown?: () => void | Promise<void>;
 }
 
 /** One contender's measured rate. */
@@ -46,7 +60,10 @@ export interface CaseResult {
   readonly name: string;
   readonly unit: 'bytes' | 'ops';
   readonly mmsb: Measurement;
+  /** The peer the ratio is taken against. */
   readonly peer: Measurement;
+  /** Every peer measured, the ratio's peer included. */
+  readonly peers: readonly Measurement[];
   /** mmsb rate / peer rate: above 1 means MMSB is faster. */
   readonly ratio: number;
   readonly goal: Goal | null;
@@ -66,9 +83,9 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
-async function measureRound(contender: Contender, workPerCall: number, timeMs: number): Promise<number> {
-  const bench = new Bench({ time: timeMs, warmupTime: Math.min(100, timeMs / 2), iterations: 16 });
-  bench.add(contender.name, contender.run);
+async function measureRound(contender: Contender, workPerCall: number, timeMs: number, iterations: number): Promise<number> {
+  const bench = new Bench({ time: timeMs, warmupTime: Math.min(100, timeMs / 2), iterations });
+  bench.add(contender.name, contender.run, contender.beforeEach ? { beforeEach: contender.beforeEach } : {});
   await bench.run();
   const result = bench.tasks[0]?.result;
   if (!result || !('throughput' in result)) {
@@ -90,42 +107,55 @@ function formatRate(unit: 'bytes' | 'ops', perSecond: number): string {
 
 function goalMet(goal: Goal | undefined, ratio: number, mmsb: Measurement): boolean | null {
   if (!goal) return null;
-  return goal.kind === 'ratio-at-least' ? ratio >= goal.value : mmsb.nsPerUnit <= goal.value;
+  if (goal.kind === 'ratio-at-least') return ratio >= goal.value;
+  if (goal.kind === 'rate-at-least') return mmsb.perSecond >= goal.value;
+  return mmsb.nsPerUnit <= goal.value;
 }
 
-function describeGoal(goal: Goal): string {
-  return goal.kind === 'ratio-at-least' ? `goal ≥ ${goal.value}×` : `goal ≤ ${goal.value} ns/op`;
+function describeGoal(goal: Goal, unit: 'bytes' | 'ops'): string {
+  if (goal.kind === 'ratio-at-least') return `goal ≥ ${goal.value}×`;
+  if (goal.kind === 'rate-at-least') return `goal ≥ ${formatRate(unit, goal.value)}`;
+  return `goal ≤ ${goal.value} ns/op`;
 }
 
 /** The line printed for a finished case: both rates, the ratio, the goal. */
 export function formatCase(result: CaseResult): string {
   const left = `${result.name.padEnd(30)} mmsb ${formatRate(result.unit, result.mmsb.perSecond).padStart(11)}`;
-  const peer = `${result.peer.name} ${formatRate(result.unit, result.peer.perSecond)}`;
+  const others = result.peers.filter((p) => p.name !== result.peer.name);
+  const peer = [result.peer, ...others].map((p) => `${p.name} ${formatRate(result.unit, p.perSecond)}`).join('  ');
+  const against = others.length > 0 ? ` vs ${result.peer.name}` : '';
   const perOp = result.unit === 'ops' ? `  (${result.mmsb.nsPerUnit.toFixed(1)} ns/op)` : '';
-  const goal = result.goal ? `  ${describeGoal(result.goal)} ${result.goalMet ? 'met' : 'MISSED'}` : '';
-  return `${left}  ${peer.padEnd(30)} ratio ${result.ratio.toFixed(2)}×${perOp}${goal}`;
+  const goal = result.goal ? `  ${describeGoal(result.goal, result.unit)} ${result.goalMet ? 'met' : 'MISSED'}` : '';
+  return `${left}  ${peer.padEnd(30)} ratio ${result.ratio.toFixed(2)}×${against}${perOp}${goal}`;
 }
 
 async function measure(contender: Contender, c: BenchCase, options: SuiteOptions, rounds: number[]): Promise<void> {
-  rounds.push(await measureRound(contender, c.workPerCall, options.timeMs));
+  rounds.push(await measureRound(contender, c.workPerCall, options.timeMs, c.iterations ?? 16));
 }
 
-/** Runs one case: the two contenders alternate round by round so drift hits both alike. */
+/** Runs one case: the contenders alternate round by round so drift hits them alike. */
 export async function runCase(c: BenchCase, options: SuiteOptions): Promise<CaseResult> {
-  const mmsbRounds: number[] = [];
-  const peerRounds: number[] = [];
-  for (let round = 0; round < options.rounds; round++) {
-    await measure(c.mmsb, c, options, mmsbRounds);
-    await measure(c.peer, c, options, peerRounds);
+  await c.setup?.();
+  try {
+    const peers = [c.peer, ...(c.otherPeers ?? [])];
+    const mmsbRounds: number[] = [];
+    const peerRounds: number[][] = peers.map(() => []);
+    for (let round = 0; round < options.rounds; round++) {
+      await measure(c.mmsb, c, options, mmsbRounds);
+      for (const [i, peer] of peers.entries()) await measure(peer, c, options, peerRounds[i] as number[]);
+    }
+    const toMeasurement = (name: string, rounds: number[]): Measurement => {
+      const perSecond = median(rounds);
+      return { name, perSecond, nsPerUnit: 1e9 / perSecond, rounds };
+    };
+    const mmsb = toMeasurement(c.mmsb.name, mmsbRounds);
+    const measured = peers.map((p, i) => toMeasurement(p.name, peerRounds[i] as number[]));
+    const peer = c.ratioAgainst === 'best' ? measured.reduce((best, m) => (m.perSecond > best.perSecond ? m : best)) : (measured[0] as Measurement);
+    const ratio = mmsb.perSecond / peer.perSecond;
+    return { name: c.name, unit: c.unit, mmsb, peer, peers: measured, ratio, goal: c.goal ?? null, goalMet: goalMet(c.goal, ratio, mmsb), note: c.note ?? null };
+  } finally {
+    await c.teardown?.();
   }
-  const toMeasurement = (name: string, rounds: number[]): Measurement => {
-    const perSecond = median(rounds);
-    return { name, perSecond, nsPerUnit: 1e9 / perSecond, rounds };
-  };
-  const mmsb = toMeasurement(c.mmsb.name, mmsbRounds);
-  const peer = toMeasurement(c.peer.name, peerRounds);
-  const ratio = mmsb.perSecond / peer.perSecond;
-  return { name: c.name, unit: c.unit, mmsb, peer, ratio, goal: c.goal ?? null, goalMet: goalMet(c.goal, ratio, mmsb), note: c.note ?? null };
 }
 
 function currentCommit(): string | null {
