@@ -52,6 +52,11 @@ export interface NativeBinding {
    */
   applySparseRunsStaged(page: Uint8Array): void;
   /**
+   * The staged runs onto the page of the last applySparseRunsStaged call; header slot 2 the call
+   * number that call wrote there, slot 3 the page's length now. False (nothing done) on a miss.
+   */
+  applySparseRunsAgain(): boolean;
+  /**
    * diffPages, but a result that fits the stage is written there (offsets, lengths, data from
    * STAGE_HEADER_BYTES; run count and data length in header slots 0 and 1) and undefined returned.
    */
@@ -73,6 +78,7 @@ export const BINDING_FUNCTIONS = [
   'compareBytes',
   'applySparseRuns',
   'applySparseRunsStaged',
+  'applySparseRunsAgain',
   'diffPagesStaged',
   'diffPages',
   'xorInto',
@@ -81,8 +87,8 @@ export const BINDING_FUNCTIONS = [
   'DeviceBufferHandle',
 ] as const;
 
-/** Doubles in the stage header (src/napi/edge.h kStageHeaderSlots): run count and data length. */
-export const STAGE_HEADER_SLOTS = 2;
+/** Doubles in the stage header (src/napi/edge.h kStageHeaderSlots): run count, data length, call number, page length. */
+export const STAGE_HEADER_SLOTS = 4;
 /** Byte offset of the staged runs, and of a staged diff result (kStageHeaderBytes). */
 export const STAGE_HEADER_BYTES = STAGE_HEADER_SLOTS * 8;
 /** Runs the staging buffer holds (kStageRuns). */

@@ -13,6 +13,17 @@ export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels
   const stagedData = new Uint8Array(stage, STAGE_DATA_OFFSET);
   const stageDataRoom = stagedData.length;
 
+  // The page of the last staged apply and the call number native gave it (applySparseRunsAgain in
+  // src/napi/kernels.cc): applying to the same page again skips inspecting it. Held only until the
+  // current job ends, so the cache never keeps a buffer alive.
+  let lastPage: Uint8Array | null = null;
+  let lastCall = 0;
+  let forgetQueued = false;
+  const forget = (): void => {
+    lastPage = null;
+    forgetQueued = false;
+  };
+
   function applySparseRuns(page: Uint8Array, runs: SparseRuns): void {
     if (typeof runs !== 'object' || runs === null) {
       throw new NativeError('INVALID_ARGUMENT', 'applySparseRuns: runs must be an object { offsets, lengths, data }');
@@ -40,7 +51,19 @@ export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels
       stagedData.set(data);
       header[0] = n;
       header[1] = data.length;
+      if (page === lastPage) {
+        header[2] = lastCall;
+        header[3] = page.length; // 0 once detached: a miss
+        if (b.applySparseRunsAgain()) return;
+      }
+      lastPage = null;
       b.applySparseRunsStaged(page);
+      lastPage = page; // only after a successful call
+      lastCall = header[2]!;
+      if (!forgetQueued) {
+        forgetQueued = true;
+        queueMicrotask(forget);
+      }
       return;
     }
     b.applySparseRuns(page, offsets, lengths, data);

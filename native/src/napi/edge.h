@@ -4,7 +4,10 @@
 
 #include <node_api.h>
 
+#include <vector>
+
 #include "../kernels/common.h"
+#include "../kernels/diff.h"
 
 namespace mmsb::napi {
 
@@ -18,13 +21,21 @@ struct InstanceData {
   napi_ref stage_ref = nullptr;
   uint8_t* stage = nullptr;
   size_t stage_len = 0;
+  // The page of the last applySparseRunsStaged call, for applySparseRunsAgain (see kernels.cc):
+  // its data pointer and length, and the call's number, which the wrapper must quote back.
+  uint8_t* last_page = nullptr;
+  size_t last_page_len = 0;
+  double last_page_call = 0;
+  // The runs of the latest diffPages, reused: steady-state diffs allocate nothing on the C++ side.
+  // (A thread_local here cost a __tls_get_addr call per diff from a shared library.)
+  std::vector<RunSpan> diff_runs;
 };
 
 // Staging layout, mirrored in src/internal/binding.ts: a header of kStageHeaderSlots doubles (the
 // run count and data length the fast calls pass or report back), then for applySparseRuns offsets at
 // byte kStageHeaderBytes, lengths kStageRuns u32 later, data from byte kStageDataOffset to the end;
 // diffPagesStaged writes its result (offsets, lengths, data) from byte kStageHeaderBytes.
-constexpr size_t kStageHeaderSlots = 2;
+constexpr size_t kStageHeaderSlots = 4;
 constexpr size_t kStageHeaderBytes = kStageHeaderSlots * sizeof(double);
 constexpr size_t kStageRuns = 1024;
 constexpr size_t kStageDataOffset = kStageHeaderBytes + kStageRuns * 8;

@@ -108,7 +108,21 @@ bool as_size(double x, double max, size_t* out) {
   return true;
 }
 
-// applySparseRunsStaged(page): header slot 0 the run count, slot 1 the data length.
+// Applies the staged runs to `page`; false after throwing the NativeError of a bad delta.
+bool apply_staged(napi_env env, const InstanceData* d, uint8_t* page, size_t page_len, size_t n, size_t data_len) {
+  const auto* offsets = reinterpret_cast<const uint32_t*>(d->stage + kStageHeaderBytes);
+  const uint32_t* lengths = offsets + kStageRuns;
+  Error err;
+  if (cpu::apply_sparse_runs(page, page_len, offsets, n, lengths, n, d->stage + kStageDataOffset, data_len, &err) !=
+      Status::Ok) {
+    throw_error(env, err);
+    return false;
+  }
+  return true;
+}
+
+// applySparseRunsStaged(page): header slot 0 the run count, slot 1 the data length; writes this
+// call's number into slot 2 (see applySparseRunsAgain).
 napi_value apply_sparse_runs_staged(napi_env env, napi_callback_info info) {
   MMSB_NAPI_GUARD_BEGIN
   napi_value argv[1];
@@ -121,14 +135,45 @@ napi_value apply_sparse_runs_staged(napi_env env, napi_callback_info info) {
       !as_size(header(d, 1), static_cast<double>(d->stage_len - kStageDataOffset), &data_len)) {
     return throw_invalid(env, "applySparseRuns: staged runs do not fit the staging buffer");
   }
-  const auto* offsets = reinterpret_cast<const uint32_t*>(d->stage + kStageHeaderBytes);
-  const uint32_t* lengths = offsets + kStageRuns;
-  Error err;
-  if (cpu::apply_sparse_runs(page, page_len, offsets, n, lengths, n, d->stage + kStageDataOffset, data_len, &err) !=
-      Status::Ok) {
-    return throw_error(env, err);
-  }
+  // Remember the page for applySparseRunsAgain, under a new call number (header slot 2).
+  d->last_page = page;
+  d->last_page_len = page_len;
+  d->last_page_call += 1;
+  std::memcpy(d->stage + 2 * sizeof(double), &d->last_page_call, sizeof(double));
+  apply_staged(env, d, page, page_len, n, data_len);
   return nullptr;
+  MMSB_NAPI_GUARD_END(env)
+}
+
+// applySparseRunsAgain() → true when it applied the staged runs to the page of the last
+// applySparseRunsStaged call, false (nothing done) when it could not vouch for that page. Header:
+// run count, data length, the call number that call reported, the page's length now.
+//
+// Inspecting the page is a third of a small apply, and replaying a log applies delta after delta to
+// one page. The wrapper calls this only for the very page object it passed to that call, which it
+// holds, so the page's buffer is alive, and a live ArrayBuffer's memory does not move (resizable
+// and growable ones reserve their maximum up front). A detached buffer's memory may be gone, but
+// every view of it reports length 0, as does a view a shrunk buffer left out of bounds: a length of
+// 0, or any length but the one inspected, is a miss. So is any call number but the latest, so a
+// call through another wrapper in between cannot hand this one a page it does not hold.
+napi_value apply_sparse_runs_again(napi_env env, napi_callback_info) {
+  MMSB_NAPI_GUARD_BEGIN
+  InstanceData* d = instance(env);
+  size_t n, data_len, page_len;
+  if (d == nullptr || d->stage == nullptr || d->last_page == nullptr || header(d, 2) != d->last_page_call ||
+      !as_size(header(d, 3), 9007199254740991.0, &page_len) || page_len != d->last_page_len || page_len == 0) {
+    napi_value f;
+    napi_get_boolean(env, false, &f);
+    return f;
+  }
+  if (!as_size(header(d, 0), kStageRuns, &n) ||
+      !as_size(header(d, 1), static_cast<double>(d->stage_len - kStageDataOffset), &data_len)) {
+    return throw_invalid(env, "applySparseRuns: staged runs do not fit the staging buffer");
+  }
+  if (!apply_staged(env, d, d->last_page, page_len, n, data_len)) return nullptr;
+  napi_value t;
+  napi_get_boolean(env, true, &t);
+  return t;
   MMSB_NAPI_GUARD_END(env)
 }
 
@@ -181,8 +226,9 @@ napi_value diff_pages(napi_env env, napi_callback_info info) {
                   before_len, after_len);
     return throw_error(env, Status::LengthMismatch, msg);
   }
-  // Reused per thread: steady-state diffs allocate nothing on the C++ side.
-  thread_local std::vector<RunSpan> runs;
+  InstanceData* d = instance(env);
+  if (d == nullptr) return throw_invalid(env, "diffPages: not initialised");
+  std::vector<RunSpan>& runs = d->diff_runs;
   runs.clear();
   Error err;
   if (cpu::diff_pages(before, after, before_len, static_cast<uint32_t>(gap), &runs, &err) != Status::Ok) {
@@ -217,7 +263,7 @@ napi_value diff_pages_staged(napi_env env, napi_callback_info info) {
     return throw_error(env, Status::LengthMismatch, msg);
   }
   if (d == nullptr || d->stage == nullptr) return throw_invalid(env, "diffPages: not initialised");
-  thread_local std::vector<RunSpan> runs;
+  std::vector<RunSpan>& runs = d->diff_runs;
   runs.clear();
   Error err;
   if (cpu::diff_pages(before, after, before_len, static_cast<uint32_t>(gap), &runs, &err) != Status::Ok) {
@@ -280,6 +326,7 @@ void register_kernels(napi_env env, napi_value exports) {
       {"compareBytes", nullptr, compare_bytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"applySparseRuns", nullptr, apply_sparse_runs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"applySparseRunsStaged", nullptr, apply_sparse_runs_staged, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"applySparseRunsAgain", nullptr, apply_sparse_runs_again, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"diffPagesStaged", nullptr, diff_pages_staged, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"diffPages", nullptr, diff_pages, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"xorInto", nullptr, xor_into, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
