@@ -45,3 +45,31 @@ export type {
   TLogRetention,
   TLogScanOptions,
 } from './tlog/tlog.js';
+
+// store
+export { CHECKPOINT_FORMAT_VERSION } from './checkpoint/format.js';
+export { inspectStore, replayStore, verifyStore } from './replay/replay.js';
+export type { InspectOptions, ReplayOptions, VerifyOptions } from './replay/replay.js';
+export type {
+  CheckpointInfo,
+  CommitResult,
+  Durability,
+  InspectReport,
+  PageChange,
+  PageInfo,
+  PageLocation,
+  PageStore,
+  PageStoreOpener,
+  ProgressCallback,
+  ReplayResult,
+  Snapshot,
+  StoreOptions,
+  StoreRecoveryReport,
+  Transaction,
+  VerifyReport,
+} from './store/api.js';
+export { MARKER_FILE } from './store/layout.js';
+export { STORE_RECORD_VERSION } from './store/record.js';
+export { SHARED_CONTROL_BYTES, SHARED_READ_DEFAULT_RETRIES, SharedStoreReader } from './store/shared-reader.js';
+export type { SharedStateRead, SharedStoreDescriptor, SharedStorePage } from './store/shared-reader.js';
+export { openStore } from './store/store.js';

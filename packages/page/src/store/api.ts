@@ -6,7 +6,9 @@
 import type { SparseRuns } from '@mmsb/native';
 import type { Delta, SparseRunInput } from '../delta/types.js';
 import type { LogFileSystem } from '../internal/fs.js';
+import type { TLogRecoveryReport } from '../tlog/recovery.js';
 import type { TLogDurability } from '../tlog/tlog.js';
+import type { SharedStoreDescriptor } from './shared-reader.js';
 
 /** Where a page's bytes live (DESIGN.md §2): heap, SharedArrayBuffer, a mapped file, a device. */
 export type PageLocation = 'cpu' | 'shared' | 'mapped' | 'gpu';
@@ -32,6 +34,23 @@ export interface StoreOptions {
   readonly allowDeviceFallback?: boolean;
   /** The file layer (default node:fs); tests pass a fault-injecting one. */
   readonly fs?: LogFileSystem;
+  /** Progress of the recovery replay on open. */
+  readonly onProgress?: ProgressCallback;
+}
+
+/** Opens (creating when missing) a data directory as the one writer: `openStore`. */
+export type PageStoreOpener = (options?: StoreOptions) => Promise<PageStore>;
+
+/** What opening the store found and did. */
+export interface StoreRecoveryReport {
+  /** The checkpoint the state was rebuilt from; null: from the empty state. */
+  readonly fromCheckpoint: number | null;
+  /** Newer checkpoints that failed their checksums (or could not be read) and were passed over. */
+  readonly skippedCheckpoints: readonly { readonly epoch: number; readonly problem: string }[];
+  /** Log records replayed after the checkpoint. */
+  readonly recordsReplayed: number;
+  /** What the TLog's own recovery found and did (torn tail cut, repair). */
+  readonly log: TLogRecoveryReport;
 }
 
 /** A page as the page table records it. */
@@ -94,6 +113,8 @@ export interface PageStore {
   /** The last committed epoch (0 for a new store). */
   readonly epoch: number;
   readonly durability: Durability;
+  /** What opening the store found and did. */
+  readonly recovery: StoreRecoveryReport;
   pages(): readonly PageInfo[];
   page(pageId: number): PageInfo;
   /** Creates a page (a logged commit of its own); ids are assigned in order unless given. */
@@ -107,7 +128,14 @@ export interface PageStore {
   /** A zero-copy view of the page now; valid until the next commit touches it. */
   view(pageId: number): Uint8Array;
   snapshot(): Snapshot;
-  checkpoint(): Promise<CheckpointInfo>;
+  /**
+   * For worker_threads readers of the `shared` pages: buffers plus the store-wide sequence word
+   * that brackets every commit (read them with `SharedStoreReader`); covers the shared pages that
+   * exist now.
+   */
+  sharedState(): SharedStoreDescriptor;
+  /** Writes a checkpoint of the current epoch; commits may go on meanwhile. */
+  checkpoint(options?: { readonly onProgress?: ProgressCallback }): Promise<CheckpointInfo>;
   /** SHA-256 (hex) of the page table and every page's bytes in id order, now or at `epoch`. */
   digest(options?: { readonly epoch?: number }): Promise<string>;
   /** Per changed page, one bound delta taking `fromEpoch` to `toEpoch`, sorted by page id. */

@@ -106,3 +106,48 @@ export function acquireDirectoryLock(dir: string): DirectoryLock {
   }
   throw new PageError('STORE_LOCKED', `could not take the lock of ${dir} after 3 attempts; another process keeps taking it`);
 }
+
+/** In-process locks of data directories on file systems other than node:fs (the crash simulator). */
+const virtualLocks = new WeakMap<object, Set<string>>();
+
+/**
+ * The store's lock on `dir`. On the real file system it is {@link acquireDirectoryLock} (a LOCK
+ * file naming the process, stale ones taken over). On any other {@link LogFileSystem} — an
+ * in-memory simulated disk, which no other process can see — it is held in this process only,
+ * keyed by that file system object, so a simulated crash (a fresh file system holding the old
+ * disk) starts unlocked the way a rebooted machine does.
+ */
+export function acquireStoreLock(fs: object, dir: string, isNodeFs: boolean): DirectoryLock {
+  if (isNodeFs) return acquireDirectoryLock(dir);
+  const path = join(dir, LOCK_FILE);
+  let held = virtualLocks.get(fs);
+  if (held === undefined) {
+    held = new Set();
+    virtualLocks.set(fs, held);
+  }
+  if (held.has(path)) throw new PageError('STORE_LOCKED', `data directory ${dir} is held by this process; one writer at a time`);
+  held.add(path);
+  let released = false;
+  const set = held;
+  return {
+    path,
+    owner: { pid: process.pid, host: hostname() },
+    release() {
+      if (released) return;
+      released = true;
+      set.delete(path);
+    },
+  };
+}
+
+/**
+ * Who holds `dir` now, or null when nobody does (no LOCK file, or one left by a dead process).
+ * For a simulated file system (`isNodeFs` false) only this process's locks count.
+ */
+export function lockHolder(fs: object, dir: string, isNodeFs: boolean): LockOwner | null {
+  const path = join(dir, LOCK_FILE);
+  if (!isNodeFs) return virtualLocks.get(fs)?.has(path) === true ? { pid: process.pid, host: hostname() } : null;
+  const owner = readOwner(path);
+  if (owner === null) return null;
+  return owner.host !== hostname() || processAlive(owner.pid) ? owner : null;
+}

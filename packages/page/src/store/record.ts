@@ -1,0 +1,78 @@
+// The store record: the payload of one TLog record, one commit. Byte by byte in
+// docs/formats/store-record.md. It holds everything replay needs — the pages the commit created
+// and the bound delta of every page it changed — so replay runs no user code, and the deltas'
+// before-images let a reader walk the log backwards too.
+import { decodeDeltaBatch, encodeDeltaBatch } from '../delta/encoding.js';
+import type { Delta } from '../delta/types.js';
+import { LOCATION_CODES, locationCode } from '../checkpoint/format.js';
+import { PageError } from '../errors.js';
+import type { PageLocation } from './api.js';
+
+/** Store record format version written, and the only one read. */
+export const STORE_RECORD_VERSION = 1;
+const KIND_COMMIT = 1;
+const HEADER_BYTES = 8;
+const CREATION_BYTES = 12;
+
+/** A page a commit creates: zero-filled, `size` bytes. */
+export interface PageCreation {
+  readonly id: number;
+  readonly size: number;
+  readonly location: PageLocation;
+}
+
+/** One decoded commit. */
+export interface StoreRecord {
+  readonly creations: readonly PageCreation[];
+  /** Bound deltas, at most one per page, sorted by page id. */
+  readonly deltas: readonly Delta[];
+}
+
+/** The payload of the commit creating `creations` and applying `deltas`. */
+export function encodeStoreRecord(creations: readonly PageCreation[], deltas: readonly Delta[], compress: boolean): Uint8Array {
+  const batch = encodeDeltaBatch(deltas, { compression: compress ? 'brotli' : 'none' });
+  const out = new Uint8Array(HEADER_BYTES + creations.length * CREATION_BYTES + batch.byteLength);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, STORE_RECORD_VERSION);
+  view.setUint8(1, KIND_COMMIT);
+  view.setUint16(2, 0, true);
+  view.setUint32(4, creations.length, true);
+  let at = HEADER_BYTES;
+  for (const c of creations) {
+    view.setUint32(at, c.id, true);
+    view.setUint32(at + 4, c.size, true);
+    view.setUint8(at + 8, locationCode(c.location));
+    at += CREATION_BYTES;
+  }
+  out.set(batch, at);
+  return out;
+}
+
+/** The commit in `payload` (record of `epoch`); anything malformed is LOG_CORRUPT naming the epoch. */
+export function decodeStoreRecord(payload: Uint8Array, epoch: number): StoreRecord {
+  const bad = (why: string, cause?: unknown): PageError =>
+    new PageError('LOG_CORRUPT', `store record of epoch ${epoch}: ${why}`, cause === undefined ? undefined : { cause });
+  if (payload.byteLength < HEADER_BYTES) throw bad(`${payload.byteLength} bytes, shorter than its ${HEADER_BYTES}-byte header`);
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const version = view.getUint8(0);
+  if (version !== STORE_RECORD_VERSION) throw bad(`format version ${version}, this code reads ${STORE_RECORD_VERSION}`);
+  if (view.getUint8(1) !== KIND_COMMIT || view.getUint16(2, true) !== 0) throw bad(`unknown kind ${view.getUint8(1)} or reserved bits set`);
+  const count = view.getUint32(4, true);
+  if (count > (payload.byteLength - HEADER_BYTES) / CREATION_BYTES) throw bad(`${count} page creations do not fit ${payload.byteLength} bytes`);
+  const creations: PageCreation[] = [];
+  let at = HEADER_BYTES;
+  for (let k = 0; k < count; k++, at += CREATION_BYTES) {
+    const location = LOCATION_CODES[view.getUint8(at + 8)];
+    if (location === undefined || view.getUint8(at + 9) !== 0 || view.getUint16(at + 10, true) !== 0) {
+      throw bad(`creation ${k} at offset ${at}: unknown location code ${view.getUint8(at + 8)} or reserved bits set`);
+    }
+    creations.push({ id: view.getUint32(at, true), size: view.getUint32(at + 4, true), location });
+  }
+  let deltas: Delta[];
+  try {
+    deltas = decodeDeltaBatch(payload.subarray(at));
+  } catch (cause) {
+    throw bad(`delta batch at offset ${at}: ${(cause as Error).message}`, cause);
+  }
+  return { creations, deltas };
+}
