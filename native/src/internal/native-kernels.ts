@@ -6,6 +6,12 @@ import { NativeError } from '../errors.js';
 import { STAGE_DATA_OFFSET, STAGE_HEADER_BYTES, STAGE_HEADER_SLOTS, STAGE_RUNS, type NativeBinding } from './binding.js';
 import { DEFAULT_MERGE_GAP } from './ts-kernels.js';
 
+// %TypedArray%.prototype.length, which a subclass cannot override: the length that says whether a
+// remembered page's buffer is still attached must be V8's own.
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')?.get as (
+  this: Uint8Array,
+) => number;
+
 /** Kernels backed by the loaded binary; `stage` is the ArrayBuffer given to binding.init. */
 export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels {
   const header = new Float64Array(stage, 0, STAGE_HEADER_SLOTS);
@@ -53,7 +59,7 @@ export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels
       header[1] = data.length;
       if (page === lastPage) {
         header[2] = lastCall;
-        header[3] = page.length; // 0 once detached: a miss
+        header[3] = typedArrayLength.call(page); // 0 once detached: a miss
         if (b.applySparseRunsAgain()) return;
       }
       lastPage = null;

@@ -108,6 +108,19 @@ describe.runIf(nativeKernels !== null)('native applySparseRuns fast paths', () =
     expect(Array.from(new Uint8Array(moved, 1024, 32))).toEqual(Array.from(twin.subarray(0, 32)));
   });
 
+  test('a subclass that lies about its length cannot steer the remembered page past a detach', () => {
+    class Liar extends Uint8Array {
+      override get length(): number {
+        return 1024;
+      }
+    }
+    const buffer = new ArrayBuffer(1024);
+    const page = new Liar(buffer);
+    native.applySparseRuns(page, runsOf([[0, 16]]));
+    structuredClone(buffer, { transfer: [buffer] });
+    expect(codeOf(() => native.applySparseRuns(page, runsOf([[0, 16]])))).toBe('RUN_OUT_OF_RANGE');
+  });
+
   test('resizable ArrayBuffer views, through shrink and growth', () => {
     const Resizable = ArrayBuffer as unknown as ResizableCtor;
     const buffer = new Resizable(2048, { maxByteLength: 8192 });
