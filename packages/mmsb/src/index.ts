@@ -1,8 +1,70 @@
 /**
- * mmsb — the façade users import. The page layer's API (`mmsbStart`, `createPage`,
- * `updatePage`, `queryPage`, `mmsbStop`) arrives with layer 1; for now the façade offers the
- * doctor report that `mmsb doctor` prints.
+ * mmsb — the façade users import: start a state on a data directory, create and change pages,
+ * read them now or at any past epoch, and stop. Everything a caller needs is re-exported here, so
+ * `@mmsb/page` need not be imported directly.
+ *
+ * ```ts
+ * import { mmsbStart, createPage, updatePage, queryPage, mmsbStop } from 'mmsb';
+ * const state = await mmsbStart({ dir: './.mmsb', durability: 'sync' });
+ * const page = await createPage(state, { size: 4096 });
+ * const { epoch } = await updatePage(state, page.id, [{ offset: 0, bytes: Uint8Array.of(1, 2, 3) }]);
+ * const bytes = await queryPage(state, page.id, { epoch });
+ * await mmsbStop(state);
+ * ```
  */
+export {
+  checkpoint,
+  createPage,
+  currentEpoch,
+  digest,
+  listPages,
+  mmsbStart,
+  mmsbStop,
+  queryPage,
+  snapshot,
+  transaction,
+  updatePage,
+} from './facade.js';
+export type { MmsbOptions, MmsbState, TransactionResult, TransactionScope } from './facade.js';
+
+// the page layer, for what the façade does not wrap
+export {
+  PageError,
+  applyDelta,
+  denseDelta,
+  diffDelta,
+  inspectStore,
+  invertDelta,
+  isPageError,
+  mergeDeltas,
+  openStore,
+  replayStore,
+  sparseDelta,
+  verifyStore,
+} from '@mmsb/page';
+export type {
+  BoundDelta,
+  CheckpointInfo,
+  CommitResult,
+  Delta,
+  Durability,
+  InspectReport,
+  PageChange,
+  PageErrorCode,
+  PageInfo,
+  PageLocation,
+  PageStore,
+  ProgressCallback,
+  ReplayResult,
+  Snapshot,
+  SparseRunInput,
+  StoreOptions,
+  Transaction,
+  VerifyReport,
+} from '@mmsb/page';
+
+// the command line's reports, as data
 export { doctorReport, formatDoctorReport } from './commands/doctor.js';
 export type { DoctorReport } from './commands/doctor.js';
+export { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PAGE_ERROR_EXIT_CODES } from './exit-codes.js';
 export { MMSB_VERSION } from './version.js';
