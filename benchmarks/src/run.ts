@@ -4,16 +4,20 @@ import { parseArgs } from 'node:util';
 import { runSuite } from './harness.js';
 import type { BenchCase, SuiteOptions } from './harness.js';
 import { nativeCases, nativeContext } from './suites/native.js';
+import { pageCases, pageCleanup, pageContext } from './suites/page.js';
 import { physicalCases, physicalContext } from './suites/physical.js';
 
 interface Suite {
   readonly cases: () => BenchCase[];
   readonly context: () => Record<string, unknown>;
+  /** Removes what the suite left behind (temp directories), even when a case failed. */
+  readonly cleanup?: () => void;
 }
 
 const suites: Record<string, Suite> = {
   native: { cases: nativeCases, context: nativeContext },
   physical: { cases: physicalCases, context: physicalContext },
+  page: { cases: pageCases, context: pageContext, cleanup: pageCleanup },
 };
 
 const { values } = parseArgs({
@@ -38,6 +42,11 @@ if (unknown.length > 0) {
 const resultsDir = join(import.meta.dirname, '..', 'results');
 for (const name of chosen) {
   const suite = suites[name];
-  if (suite) await runSuite(name, suite.cases(), options, resultsDir, suite.context());
+  if (!suite) continue;
+  try {
+    await runSuite(name, suite.cases(), options, resultsDir, suite.context());
+  } finally {
+    suite.cleanup?.();
+  }
 }
 console.log(`\nresults written to ${resultsDir}`);
