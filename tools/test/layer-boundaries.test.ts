@@ -105,7 +105,9 @@ describe('the layer rule is enforced by eslint', () => {
         expect(messages).toEqual([]);
       } else {
         expect(boundary.length).toBeGreaterThan(0);
-        expect(boundary.map((m) => m.message).join('\n')).toMatch(/tag/);
+        // An upward import into a layer that already depends on the importer is also a cycle, and
+        // Nx reports the cycle instead of the tag; either way the rule rejects it.
+        expect(boundary.map((m) => m.message).join('\n')).toMatch(/can only depend on libs tagged with|Circular dependency/);
       }
     });
   }
