@@ -57,11 +57,16 @@ function readOnlySource(fs: LogFileSystem, dir: string, report: LogScanReport): 
   return { fs, checkpointsDir: paths.checkpoints, records: (from, to) => scanLogReadOnly(fs, paths.tlog, from, to, report) };
 }
 
+function logCorrupt(dir: string, problems: readonly string[], cause: unknown): PageError {
+  return new PageError('LOG_CORRUPT', `replayStore: the log of ${dir} is corrupt before the epoch asked for: ${problems.join('; ')}`, { cause });
+}
+
 /**
  * The state of data directory `dir` at `options.epoch` (default the last), rebuilt read-only: the
  * newest valid checkpoint at or below it plus the log's records after it. Takes no lock and
  * changes nothing, so it may run beside the writer. EPOCH_FUTURE past the last epoch, EPOCH_STALE
- * before what the checkpoints and log cover, CHECKPOINT_CORRUPT when corruption is in the way.
+ * before what the checkpoints and log cover, CHECKPOINT_CORRUPT or LOG_CORRUPT when corruption is
+ * in the way (an epoch before the damage still replays).
  */
 export async function replayStore(dir: string, options?: ReplayOptions): Promise<ReplayResult> {
   checkDir(dir, 'replayStore');
@@ -77,6 +82,8 @@ export async function replayStore(dir: string, options?: ReplayOptions): Promise
   try {
     rebuilt = await rebuildState(readOnlySource(fs, dir, report), target, { onProgress: options?.onProgress });
   } catch (error) {
+    // The log stopped at damage before the epoch asked for: that is corruption, not a future epoch.
+    if (report.problems.length > 0) throw logCorrupt(dir, report.problems, error);
     if (epoch !== undefined && isPageError(error, 'EPOCH_STALE')) {
       const newest = (await listCheckpoints(fs, storePaths(dir).checkpoints))[0] ?? 0;
       if (epoch > Math.max(report.lastEpoch, newest)) {
@@ -85,6 +92,8 @@ export async function replayStore(dir: string, options?: ReplayOptions): Promise
     }
     throw error;
   }
+  // Replaying to the end stops at the first bad record; the state before it is not "the last epoch".
+  if (report.problems.length > 0) throw logCorrupt(dir, report.problems, null);
   const { state, report: r } = rebuilt;
   const bytes = new Map<number, Uint8Array>();
   for (const p of state.pages.values()) bytes.set(p.id, p.bytes);
@@ -205,6 +214,7 @@ export async function inspectStore(dir: string, options?: InspectOptions): Promi
     pages,
     segments: scan.segments.map((s) => ({ name: s.name, bytes: s.bytes, firstEpoch: s.firstEpoch, lastEpoch: s.lastEpoch })),
     checkpoints,
+    problems: scan.problems,
     locked: lockHolder(fs, dir, fs === nodeLogFileSystem) !== null,
   };
 }

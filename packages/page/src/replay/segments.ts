@@ -111,6 +111,8 @@ export async function* scanLogReadOnly(
         seg.lastEpoch = last;
         if (f.epoch > to) return;
         if (f.epoch >= from) yield { epoch: f.epoch, payload: data.subarray(at + 32, f.end) };
+        // Nothing after `to` is needed, so damage after it is not in the way of this scan.
+        if (f.epoch >= to) return;
         at = f.end;
       }
     }

@@ -181,5 +181,7 @@ export interface InspectReport {
   readonly pages: readonly PageInfo[];
   readonly segments: readonly { readonly name: string; readonly bytes: number; readonly firstEpoch: number | null; readonly lastEpoch: number }[];
   readonly checkpoints: readonly { readonly epoch: number; readonly pages: number; readonly bytes: number }[];
+  /** Corruption the log scan met (each naming the file and offset); `verifyStore` checks everything. */
+  readonly problems: readonly string[];
   readonly locked: boolean;
 }

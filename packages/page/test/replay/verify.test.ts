@@ -82,6 +82,25 @@ describe('replay, verify and inspect read a directory without changing it', () =
     expect((await verifyStore(dir)).ok).toBe(true);
   });
 
+  test('replay and inspect report a corrupt record instead of stopping silently before it', async () => {
+    await filled(10);
+    const tlog = join(dir, 'tlog');
+    const segment = join(tlog, readdirSync(tlog).filter((n) => n.endsWith('.log')).sort()[0] ?? '');
+    const frames = recordFrames(await readBytes(nodeLogFileSystem, segment), 1);
+    const victim = frames[4];
+    if (victim === undefined) throw new Error('too few frames');
+    await flipBit(nodeLogFileSystem, segment, payloadOffset(victim) + 3);
+    for (const epoch of [undefined, 5, 11]) {
+      const error = await refusal(() => replayStore(dir, epoch === undefined ? {} : { epoch }));
+      expect(isPageError(error, 'LOG_CORRUPT'), `replay to ${String(epoch)}`).toBe(true);
+      expect((error as Error).message).toContain(`${segment} offset ${victim.offset}`);
+    }
+    // Epochs before the damage are intact and still replay.
+    expect((await replayStore(dir, { epoch: 4 })).epoch).toBe(4);
+    const report = await inspectStore(dir);
+    expect(report.problems.join('\n')).toContain(`${segment} offset ${victim.offset}`);
+  });
+
   test('verify with repair refuses while a writer holds the directory', async () => {
     await filled(3);
     const s = await open(dir);
