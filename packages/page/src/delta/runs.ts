@@ -158,3 +158,95 @@ export function deltaOf(pageId: number, size: number, set: RunSet): PlainDelta {
   }
   return { kind: 'sparse', pageId, size, runs: { offsets: set.offsets, lengths: set.lengths, data: set.data }, before: set.before };
 }
+
+/**
+ * Normalizes the first `n` runs of `offsets`/`lengths` (after-bytes concatenated in run order in
+ * `data`), later runs winning where they overlap: the same result as {@link normalizeRunSet} of an
+ * unbound set, in one pass. It walks the runs newest first, keeping the bytes already claimed as
+ * sorted disjoint intervals, so each run contributes only its unclaimed pieces; the pieces are
+ * then sorted and touching ones joined. Runs already in canonical order come back as views of
+ * the inputs, without a copy.
+ */
+export function normalizeRunList(offsets: Uint32Array, lengths: Uint32Array, data: Uint8Array, n: number): RunSet {
+  let total = 0;
+  let sorted = true;
+  let end = -1;
+  for (let r = 0; r < n; r++) {
+    const off = offsets[r]!;
+    const len = lengths[r]!;
+    if (len === 0 || off <= end) sorted = false;
+    end = off + len;
+    total += len;
+  }
+  if (sorted) return { offsets: offsets.subarray(0, n), lengths: lengths.subarray(0, n), data: data.subarray(0, total), before: null };
+  // Claimed intervals [start, end) as flat pairs, sorted, disjoint and not touching.
+  const claimed: number[] = [];
+  // Unclaimed pieces: start, end, position of their first byte in `data`.
+  const pieces: number[] = [];
+  let cursor = total;
+  for (let r = n - 1; r >= 0; r--) {
+    const len = lengths[r]!;
+    cursor -= len;
+    if (len === 0) continue;
+    const s = offsets[r]!;
+    const e = s + len;
+    const m = claimed.length >> 1;
+    // First claimed interval ending at or after s (touching counts, for joining).
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (claimed[2 * mid + 1]! < s) lo = mid + 1;
+      else hi = mid;
+    }
+    let k = lo;
+    let p = s;
+    let joinedStart = s;
+    let joinedEnd = e;
+    while (k < m && claimed[2 * k]! <= e) {
+      const cs = claimed[2 * k]!;
+      const ce = claimed[2 * k + 1]!;
+      if (cs > p) pieces.push(p, cs, cursor + (p - s));
+      if (ce > p) p = ce;
+      if (cs < joinedStart) joinedStart = cs;
+      if (ce > joinedEnd) joinedEnd = ce;
+      k++;
+    }
+    if (p < e) pieces.push(p, e, cursor + (p - s));
+    claimed.splice(2 * lo, 2 * (k - lo), joinedStart, joinedEnd);
+  }
+  const count = pieces.length / 3;
+  const order = new Array<number>(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  order.sort((x, y) => pieces[3 * x]! - pieces[3 * y]!);
+  let runs = 0;
+  let bytes = 0;
+  let lastEnd = -1;
+  for (let i = 0; i < count; i++) {
+    const q = 3 * order[i]!;
+    if (pieces[q]! !== lastEnd) runs++;
+    lastEnd = pieces[q + 1]!;
+    bytes += lastEnd - pieces[q]!;
+  }
+  const buffer = new ArrayBuffer(runs * 8 + bytes);
+  const outOffsets = new Uint32Array(buffer, 0, runs);
+  const outLengths = new Uint32Array(buffer, runs * 4, runs);
+  const outData = new Uint8Array(buffer, runs * 8, bytes);
+  let r = -1;
+  let at = 0;
+  lastEnd = -1;
+  for (let i = 0; i < count; i++) {
+    const q = 3 * order[i]!;
+    const start = pieces[q]!;
+    const stop = pieces[q + 1]!;
+    if (start !== lastEnd) {
+      r++;
+      outOffsets[r] = start;
+    }
+    outLengths[r] = stop - outOffsets[r]!;
+    lastEnd = stop;
+    copyRange(outData, at, data, pieces[q + 2]!, stop - start);
+    at += stop - start;
+  }
+  return { offsets: outOffsets, lengths: outLengths, data: outData, before: null };
+}

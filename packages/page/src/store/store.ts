@@ -46,6 +46,7 @@ import { acquireStoreLock } from './lock.js';
 import type { DirectoryLock } from './lock.js';
 import { decodeStoreRecord, encodeStoreRecord } from './record.js';
 import { SHARED_CONTROL_BYTES } from './shared-reader.js';
+import { PageStaging, checkRunInputs } from './staging.js';
 import type { SharedStoreDescriptor } from './shared-reader.js';
 
 const LOCATIONS: readonly PageLocation[] = ['cpu', 'shared', 'mapped', 'gpu'];
@@ -433,10 +434,15 @@ class LivePageStore implements PageStore {
     }
   }
 
+  /** @internal The page `stage` changes, once the store is checked writable. */
+  stageSlot(pageId: number): Slot {
+    this.checkWritable();
+    return this.slotOf(pageId, 'stage');
+  }
+
   /** @internal Validates one change for `stage` and returns it as a plain delta of the page. */
   deltaFor(pageId: number, change: PageChange): PlainDelta {
-    this.checkWritable();
-    const slot = this.slotOf(pageId, 'stage');
+    const slot = this.stageSlot(pageId);
     const { size } = slot;
     if (change instanceof Uint8Array) {
       if (change.length !== size) throw new PageError('DELTA_MISMATCH', `stage: ${change.length} bytes for page ${pageId} of ${size} bytes; whole-page bytes must match its size`);
@@ -847,7 +853,7 @@ class LivePageStore implements PageStore {
 }
 
 class StoreTransaction implements Transaction {
-  private readonly staged = new Map<number, PlainDelta>();
+  private readonly staged = new Map<number, PageStaging>();
   private done = false;
 
   constructor(
@@ -857,9 +863,24 @@ class StoreTransaction implements Transaction {
 
   stage(pageId: number, change: PageChange): void {
     this.checkLive('stage');
+    if (Array.isArray(change)) {
+      // The common case, kept cheap: runs are checked and appended, and normalized at commit.
+      const { size } = this.store.stageSlot(pageId);
+      checkRunInputs(pageId, size, change);
+      this.stagingOf(pageId, size).addRuns(change);
+      return;
+    }
     const delta = this.store.deltaFor(pageId, change);
-    const prev = this.staged.get(pageId);
-    this.staged.set(pageId, prev === undefined ? delta : mergeDeltas(prev, delta));
+    this.stagingOf(pageId, delta.size).addDelta(delta);
+  }
+
+  private stagingOf(pageId: number, size: number): PageStaging {
+    let staging = this.staged.get(pageId);
+    if (staging === undefined) {
+      staging = new PageStaging(pageId, size);
+      this.staged.set(pageId, staging);
+    }
+    return staging;
   }
 
   commit(): Promise<CommitResult> {
@@ -869,7 +890,14 @@ class StoreTransaction implements Transaction {
       return Promise.reject(error as Error);
     }
     this.markDone();
-    return this.store.commitStaged(this.staged);
+    let deltas: Map<number, PlainDelta>;
+    try {
+      deltas = new Map();
+      for (const [id, staging] of this.staged) deltas.set(id, staging.result());
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.store.commitStaged(deltas);
   }
 
   abort(): void {

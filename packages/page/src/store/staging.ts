@@ -1,0 +1,115 @@
+// What a transaction has staged for one page. Merging every stage into the page's delta as it
+// arrives costs a merge sweep and fresh arrays per call; instead runs given as `{ offset, bytes }`
+// are appended to growable buffers and normalized once, at commit (`normalizeRunList`), which
+// gives the delta the merges would have: runs sorted, disjoint, touching runs joined, later runs
+// winning, dense when they cover the page. Other changes (whole pages, deltas) fold the runs
+// staged so far into a delta and merge as before, so the order of stages is kept.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes stay below lengths checked just before */
+import { mergeDeltas } from '../delta/merge.js';
+import { deltaOf, normalizeRunList } from '../delta/runs.js';
+import type { PlainDelta, SparseRunInput } from '../delta/types.js';
+import { checkBytes, checkU32 } from '../delta/validate.js';
+import { PageError } from '../errors.js';
+
+/**
+ * Checks runs `[{ offset, bytes }]` for page `pageId` of `size` bytes exactly as `sparseDelta`
+ * does (same codes, same messages), before anything is staged.
+ */
+export function checkRunInputs(pageId: number, size: number, runs: readonly SparseRunInput[]): void {
+  const n = runs.length;
+  for (let r = 0; r < n; r++) {
+    const run: unknown = runs[r];
+    if (typeof run !== 'object' || run === null) {
+      throw new PageError('INVALID_ARGUMENT', `sparseDelta: run ${r} must be an object { offset, bytes }`);
+    }
+    const { offset, bytes } = run as SparseRunInput;
+    checkU32(offset, 'sparseDelta', `run ${r} offset`);
+    checkBytes(bytes, 'sparseDelta', `run ${r} bytes`);
+    if (offset + bytes.length > size) {
+      throw new PageError('DELTA_OUT_OF_RANGE', `sparseDelta: run ${r} at offset ${offset} length ${bytes.length} exceeds page ${pageId} of ${size} bytes`);
+    }
+  }
+}
+
+/** The stages of one page in one transaction. */
+export class PageStaging {
+  /** Everything staged before the pending runs, merged; null when only runs were staged. */
+  private base: PlainDelta | null = null;
+  private count = 0;
+  private offsets = new Uint32Array(16);
+  private lengths = new Uint32Array(16);
+  private data = new Uint8Array(1024);
+  private bytes = 0;
+  /** True while runs (possibly none) were staged after the base. */
+  private runsStaged = false;
+
+  constructor(
+    readonly pageId: number,
+    readonly size: number,
+  ) {}
+
+  /** Appends runs already checked with {@link checkRunInputs}; copies their bytes. */
+  addRuns(runs: readonly SparseRunInput[]): void {
+    const n = runs.length;
+    if (this.count + n > this.offsets.length) {
+      let room = this.offsets.length * 2;
+      while (room < this.count + n) room *= 2;
+      const offsets = new Uint32Array(room);
+      offsets.set(this.offsets.subarray(0, this.count));
+      const lengths = new Uint32Array(room);
+      lengths.set(this.lengths.subarray(0, this.count));
+      this.offsets = offsets;
+      this.lengths = lengths;
+    }
+    let total = this.bytes;
+    for (let r = 0; r < n; r++) total += runs[r]!.bytes.length;
+    if (total > this.data.length) {
+      let room = this.data.length * 2;
+      while (room < total) room *= 2;
+      const data = new Uint8Array(room);
+      data.set(this.data.subarray(0, this.bytes));
+      this.data = data;
+    }
+    const { offsets, lengths, data } = this;
+    let c = this.count;
+    let at = this.bytes;
+    for (let r = 0; r < n; r++, c++) {
+      const { offset, bytes } = runs[r]!;
+      const len = bytes.length;
+      offsets[c] = offset;
+      lengths[c] = len;
+      if (len <= 32) {
+        for (let k = 0; k < len; k++) data[at + k] = bytes[k]!;
+      } else {
+        data.set(bytes, at);
+      }
+      at += len;
+    }
+    this.count = c;
+    this.bytes = at;
+    this.runsStaged = true;
+  }
+
+  /** Stages a validated delta of this page after everything staged so far. */
+  addDelta(delta: PlainDelta): void {
+    const before = this.pending();
+    this.base = before === null ? delta : mergeDeltas(before, delta);
+  }
+
+  /** The one delta with the effect of every stage, in order, normalized as merging gives it. */
+  result(): PlainDelta {
+    return this.pending() ?? deltaOf(this.pageId, this.size, normalizeRunList(this.offsets, this.lengths, this.data, 0));
+  }
+
+  /** Folds the pending runs into the base; returns it (null when nothing was staged). */
+  private pending(): PlainDelta | null {
+    if (this.runsStaged) {
+      const runs = deltaOf(this.pageId, this.size, normalizeRunList(this.offsets, this.lengths, this.data, this.count));
+      this.base = this.base === null ? runs : mergeDeltas(this.base, runs);
+      this.runsStaged = false;
+      this.count = 0;
+      this.bytes = 0;
+    }
+    return this.base;
+  }
+}
