@@ -91,6 +91,7 @@ program
     guarded(async (options: { dir: string; json?: boolean }) => {
       const report = await inspectDir(options.dir);
       print(options.json, report, formatInspect(report));
+      if (report.problems.length > 0) process.exitCode = EXIT_CHECK_FAILED;
     }),
   );
 

@@ -169,6 +169,10 @@ describe('verify on a corrupted directory', () => {
     writeSync(fd, byte, 0, 1, at);
     closeSync(fd);
 
+    const inspectedAfter = await mmsb('inspect', '--dir', dir, '--json');
+    expect(inspectedAfter.code, 'inspect exits 2 when the log scan meets corruption').toBe(2);
+    expect((JSON.parse(inspectedAfter.stdout) as InspectReport).problems.join('\n')).toContain(segment.name);
+
     const ran = await mmsb('verify', '--dir', dir);
     expect(ran.code).toBe(2);
     expect(ran.stdout).toContain('✗');

@@ -31,5 +31,9 @@ export function formatInspect(report: InspectReport, maxPages = 16): string {
   }
   lines.push(`  checkpoints  ${r.checkpoints.length === 0 ? 'none' : r.checkpoints.length}`);
   for (const c of r.checkpoints) lines.push(`    epoch ${String(c.epoch).padEnd(10)} ${c.pages} pages, ${formatBytes(c.bytes)}`);
+  if (r.problems.length > 0) {
+    lines.push(`  CORRUPT      ${r.problems.length} problem(s); run \`mmsb verify --dir ${r.dir}\` for a full check`);
+    for (const problem of r.problems) lines.push(`    ${problem}`);
+  }
   return lines.join('\n');
 }
