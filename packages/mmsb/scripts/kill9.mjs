@@ -100,18 +100,22 @@ async function child(dir) {
 }
 
 /**
- * Starts a child on `dir`, kills it with SIGKILL `delayMs` after spawning, and returns what it
- * printed: the epoch it started from (null if killed before it opened) and every acknowledged
- * epoch with what it wrote.
+ * Starts a child on `dir`, kills it with SIGKILL `delayMs` after spawning — or, with
+ * `afterReady`, `delayMs` after it reports the store open, so that a slow start on a loaded
+ * machine still leaves time for commits — and returns what it printed: the epoch it started from
+ * (null if killed before it opened) and every acknowledged epoch with what it wrote.
  */
-export function runAndKill(dir, delayMs) {
+export function runAndKill(dir, delayMs, { afterReady = false } = {}) {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [self, 'child', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    proc.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    let timer = afterReady ? undefined : setTimeout(() => proc.kill('SIGKILL'), delayMs);
+    proc.stdout.setEncoding('utf8').on('data', (chunk) => {
+      stdout += chunk;
+      if (timer === undefined && /^ready /m.test(stdout)) timer = setTimeout(() => proc.kill('SIGKILL'), delayMs);
+    });
     proc.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => proc.kill('SIGKILL'), delayMs);
     proc.on('error', (error) => {
       clearTimeout(timer);
       reject(error);

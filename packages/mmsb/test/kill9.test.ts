@@ -29,9 +29,12 @@ describe('kill -9 during sync commits', () => {
       let epoch = 0;
       let acknowledged = 0;
       for (let kill = 0; kill < KILLS_PER_ROUND; kill++) {
-        // From spawn: some kills land before or during open and recovery, most among commits.
-        const delayMs = 80 + (delay() % 520);
-        const run = await runAndKill(dir, delayMs);
+        // The first kill of a round counts from spawn, so it may land before or during open and
+        // recovery; the others count from the store being open, so they land among commits
+        // however slowly the child started.
+        const fromSpawn = kill === 0;
+        const delayMs = fromSpawn ? 80 + (delay() % 520) : 10 + (delay() % 300);
+        const run = await runAndKill(dir, delayMs, { afterReady: !fromSpawn });
         const recovered = await checkAfterKill(dir, run, epoch).catch((error: unknown) => {
           throw new Error(`seed ${seed}, kill ${kill} after ${delayMs} ms: ${(error as Error).message}\n${run.stderr}`);
         });
