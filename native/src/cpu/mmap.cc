@@ -79,7 +79,7 @@ void unmap(Mapping* m) {
 #else
 
 Status map_file(const char* path, uint64_t, bool, Mapping*, Error* err) {
-  return fail(err, Status::MmapFailed, "mapFile: %s: memory-mapped files are not implemented on Windows yet", path);
+  return fail(err, Status::MmapFailed, "mapFile: %s: memory-mapped files need POSIX mmap, which Windows lacks (unsupported platform)", path);
 }
 Status sync_mapping(const Mapping&, Error* err) { return fail(err, Status::MmapFailed, "sync: not supported"); }
 void unmap(Mapping* m) { m->addr = nullptr; }
