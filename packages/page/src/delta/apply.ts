@@ -6,7 +6,7 @@ import { applySparseRuns, copyBytes } from '@mmsb/native';
 import { PageError } from '../errors.js';
 import { toPlainDelta } from './plain.js';
 import { copyRange } from './runs.js';
-import type { BoundDelta, Delta } from './types.js';
+import type { BoundDelta, Delta, PlainDelta } from './types.js';
 import { checkBytes } from './validate.js';
 
 /**
@@ -46,4 +46,23 @@ export function applyDelta(page: Uint8Array, delta: Delta): BoundDelta {
     throw new PageError('INVALID_ARGUMENT', `applyDelta: the kernel refused the runs of page ${pageId}`, { cause });
   }
   return { kind: 'sparse', pageId, size, runs, before };
+}
+
+/**
+ * Writes the after-bytes of a validated plain `delta` into `page` (its size), capturing nothing:
+ * replay's path, which never undoes. The caller has checked the page size; the runs were checked
+ * against it when the delta was decoded.
+ */
+export function writeDelta(page: Uint8Array, delta: PlainDelta): void {
+  if (delta.kind === 'dense') {
+    copyBytes(page, delta.bytes);
+    return;
+  }
+  const { runs } = delta;
+  if (runs.offsets.length === 0) return;
+  try {
+    applySparseRuns(page, runs);
+  } catch (cause) {
+    throw new PageError('INVALID_ARGUMENT', `writeDelta: the kernel refused the runs of page ${delta.pageId}`, { cause });
+  }
 }

@@ -162,6 +162,19 @@ export function encodeDeltaBatch(deltas: readonly Delta[], options?: DeltaEncode
  * comes back or none does.
  */
 export function decodeDeltaBatch(bytes: Uint8Array): Delta[] {
+  return decodeBatch(bytes, false);
+}
+
+/**
+ * `decodeDeltaBatch` with every check, but the plain deltas' bytes are views into `bytes` (or into
+ * its decompressed body) instead of copies: for a reader that applies them at once and keeps
+ * none (replay).
+ */
+export function decodeDeltaBatchViews(bytes: Uint8Array): Delta[] {
+  return decodeBatch(bytes, true);
+}
+
+function decodeBatch(bytes: Uint8Array, views: boolean): Delta[] {
   const body = unframe(bytes, FRAME_BATCH, 'decodeDeltaBatch');
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   if (body.length < 4) throw corrupt(`decodeDeltaBatch: truncated batch: ${body.length} body bytes, the delta count needs 4`);
@@ -171,7 +184,7 @@ export function decodeDeltaBatch(bytes: Uint8Array): Delta[] {
   const deltas: Delta[] = [];
   let at = 4;
   for (let k = 0; k < count; k++) {
-    const { delta, next } = readRecord(body, view, at, body.length, `decodeDeltaBatch: delta ${k}`);
+    const { delta, next } = readRecord(body, view, at, body.length, `decodeDeltaBatch: delta ${k}`, views);
     deltas.push(delta);
     at = next;
   }

@@ -88,9 +88,11 @@ export interface ReadRecord {
 
 /**
  * Reads one record from `src[at, end)` (`view` spans the same memory as `src`). The delta owns
- * fresh memory: it stays valid when the caller reuses `src`.
+ * fresh memory: it stays valid when the caller reuses `src` — unless `views`, where the bytes of a
+ * plain delta (after and before) are views into `src`, valid only as long as `src` is (replay
+ * applies them at once and keeps nothing). The checks are the same either way.
  */
-export function readRecord(src: Uint8Array, view: DataView, at: number, end: number, where: string): ReadRecord {
+export function readRecord(src: Uint8Array, view: DataView, at: number, end: number, where: string, views = false): ReadRecord {
   need(at, COMMON, end, where, 'record header');
   const kind = view.getUint8(at);
   const flags = view.getUint8(at + 1);
@@ -107,7 +109,7 @@ export function readRecord(src: Uint8Array, view: DataView, at: number, end: num
   if (kind === KIND_DENSE) {
     const total = size * (bound ? 2 : 1);
     need(p, total, end, where, `dense delta of page ${pageId}`);
-    const copy = src.slice(p, p + total);
+    const copy = views ? src.subarray(p, p + total) : src.slice(p, p + total);
     const delta: PlainDelta = { kind: 'dense', pageId, size, bytes: copy.subarray(0, size), before: bound ? copy.subarray(size) : null };
     return { delta, next: p + total };
   }
@@ -125,7 +127,7 @@ export function readRecord(src: Uint8Array, view: DataView, at: number, end: num
     }
     const bytes = total * (bound ? 2 : 1);
     need(p + n * 8, bytes, end, where, `run data of page ${pageId}`);
-    const buffer = new ArrayBuffer(n * 8 + bytes);
+    const buffer = new ArrayBuffer(n * 8 + (views ? 0 : bytes));
     const offsets = new Uint32Array(buffer, 0, n);
     const lengths = new Uint32Array(buffer, n * 4, n);
     for (let r = 0; r < n; r++) {
@@ -133,8 +135,13 @@ export function readRecord(src: Uint8Array, view: DataView, at: number, end: num
       lengths[r] = view.getUint32(p + (n + r) * 4, true);
     }
     p += n * 8;
-    const payload = new Uint8Array(buffer, n * 8, bytes);
-    payload.set(src.subarray(p, p + bytes));
+    let payload: Uint8Array;
+    if (views) {
+      payload = src.subarray(p, p + bytes);
+    } else {
+      payload = new Uint8Array(buffer, n * 8, bytes);
+      payload.set(src.subarray(p, p + bytes));
+    }
     const delta: PlainDelta = {
       kind: 'sparse',
       pageId,

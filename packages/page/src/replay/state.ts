@@ -3,7 +3,8 @@
 // recovery and replay cannot disagree about what a record means.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { applyDelta } from '../delta/apply.js';
+import { writeDelta } from '../delta/apply.js';
+import { toPlainDelta } from '../delta/plain.js';
 import { PageError, isPageError } from '../errors.js';
 import type { LogFileSystem } from '../internal/fs.js';
 import { listCheckpoints, loadCheckpoint } from '../checkpoint/checkpoint.js';
@@ -32,7 +33,8 @@ export interface ReplayState {
 
 /** Applies the store record of `epoch` to `state` (bytes too unless `tableOnly`). */
 export function applyRecord(state: ReplayState, epoch: number, payload: Uint8Array, tableOnly: boolean): void {
-  const record = decodeStoreRecord(payload, epoch);
+  // Views, not copies: each delta is written into its page right away and none is kept.
+  const record = decodeStoreRecord(payload, epoch, true);
   for (const c of record.creations) {
     if (state.pages.has(c.id)) throw new PageError('LOG_CORRUPT', `store record of epoch ${epoch} creates page ${c.id}, which exists`);
     state.pages.set(c.id, { ...c, createdEpoch: epoch, epoch, bytes: new Uint8Array(tableOnly ? 0 : c.size) });
@@ -42,7 +44,8 @@ export function applyRecord(state: ReplayState, epoch: number, payload: Uint8Arr
     if (page === undefined || page.size !== d.size) {
       throw new PageError('LOG_CORRUPT', `store record of epoch ${epoch} changes page ${d.pageId} of ${d.size} bytes, which ${page === undefined ? 'does not exist' : `has ${page.size}`}`);
     }
-    if (!tableOnly) applyDelta(page.bytes, d);
+    // Replay never undoes, so only the after-bytes are written; no before-image is captured.
+    if (!tableOnly) writeDelta(page.bytes, d.kind === 'compressed' ? toPlainDelta(d, 'replay') : d);
     page.epoch = epoch;
   }
   state.epoch = epoch;

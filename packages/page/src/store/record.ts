@@ -2,7 +2,7 @@
 // docs/formats/store-record.md. It holds everything replay needs — the pages the commit created
 // and the bound delta of every page it changed — so replay runs no user code, and the deltas'
 // before-images let a reader walk the log backwards too.
-import { decodeDeltaBatch, encodeDeltaBatch } from '../delta/encoding.js';
+import { decodeDeltaBatch, decodeDeltaBatchViews, encodeDeltaBatch } from '../delta/encoding.js';
 import type { Delta } from '../delta/types.js';
 import { LOCATION_CODES, locationCode } from '../checkpoint/format.js';
 import { PageError } from '../errors.js';
@@ -48,8 +48,11 @@ export function encodeStoreRecord(creations: readonly PageCreation[], deltas: re
   return out;
 }
 
-/** The commit in `payload` (record of `epoch`); anything malformed is LOG_CORRUPT naming the epoch. */
-export function decodeStoreRecord(payload: Uint8Array, epoch: number): StoreRecord {
+/**
+ * The commit in `payload` (record of `epoch`); anything malformed is LOG_CORRUPT naming the epoch.
+ * With `views` the deltas' bytes are views into `payload` (see `decodeDeltaBatchViews`).
+ */
+export function decodeStoreRecord(payload: Uint8Array, epoch: number, views = false): StoreRecord {
   const bad = (why: string, cause?: unknown): PageError =>
     new PageError('LOG_CORRUPT', `store record of epoch ${epoch}: ${why}`, cause === undefined ? undefined : { cause });
   if (payload.byteLength < HEADER_BYTES) throw bad(`${payload.byteLength} bytes, shorter than its ${HEADER_BYTES}-byte header`);
@@ -70,7 +73,7 @@ export function decodeStoreRecord(payload: Uint8Array, epoch: number): StoreReco
   }
   let deltas: Delta[];
   try {
-    deltas = decodeDeltaBatch(payload.subarray(at));
+    deltas = views ? decodeDeltaBatchViews(payload.subarray(at)) : decodeDeltaBatch(payload.subarray(at));
   } catch (cause) {
     throw bad(`delta batch at offset ${at}: ${(cause as Error).message}`, cause);
   }
