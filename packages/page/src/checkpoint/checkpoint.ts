@@ -25,6 +25,35 @@ export interface CheckpointPage {
   read(): Uint8Array;
 }
 
+/** Image files written at once by a checkpoint. */
+const IMAGE_WRITES_IN_FLIGHT = 16;
+
+/** Pages from this size on are probed before being compressed whole. */
+const PROBE_MIN_BYTES = 16 * 1024;
+/** The probe: this many bytes from the start, the middle and the end of the page. */
+const PROBE_SLICE_BYTES = 1024;
+
+/**
+ * The brotli image of `raw` when it pays (at least COMPRESS_MIN_BYTES, at most COMPRESS_MAX_RATIO
+ * of the page), else null. A large page is first probed: three slices of it compressed together;
+ * when even they do not shrink enough (noise, already-compressed data) the page is stored as is
+ * without spending a whole-page compression on it.
+ */
+function compressImage(raw: Uint8Array): Uint8Array | null {
+  const n = raw.byteLength;
+  if (n < COMPRESS_MIN_BYTES) return null;
+  if (n >= PROBE_MIN_BYTES) {
+    const sample = new Uint8Array(3 * PROBE_SLICE_BYTES);
+    const mid = (n >>> 1) - (PROBE_SLICE_BYTES >>> 1);
+    sample.set(raw.subarray(0, PROBE_SLICE_BYTES), 0);
+    sample.set(raw.subarray(mid, mid + PROBE_SLICE_BYTES), PROBE_SLICE_BYTES);
+    sample.set(raw.subarray(n - PROBE_SLICE_BYTES), 2 * PROBE_SLICE_BYTES);
+    if (compressBytes('brotli', sample).byteLength > sample.byteLength * COMPRESS_MAX_RATIO) return null;
+  }
+  const packed = compressBytes('brotli', raw);
+  return packed.byteLength <= n * COMPRESS_MAX_RATIO ? packed : null;
+}
+
 /** What {@link writeCheckpoint} needs. */
 export interface WriteCheckpointOptions {
   readonly fs: LogFileSystem;
@@ -59,38 +88,51 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
   try {
     await fs.mkdir(imagesDir);
     let done = 0;
-    for (const page of pages) {
-      const old = reusable.get(page.id);
-      if (old !== undefined && old.epoch === page.epoch && old.size === page.size && old.createdEpoch === page.createdEpoch) {
-        entries.push({ ...old, location: page.location });
-      } else {
-        const raw = page.read();
-        let stored = raw;
-        let codec: ImageCodec = 0;
-        if (compress && raw.byteLength >= COMPRESS_MIN_BYTES) {
-          const packed = compressBytes('brotli', raw);
-          if (packed.byteLength <= raw.byteLength * COMPRESS_MAX_RATIO) {
-            stored = packed;
-            codec = 1;
+    const slots = new Array<ManifestEntry | undefined>(pages.length);
+    // Images are independent files: several are written at once, so the file system's round
+    // trips (create, write, fdatasync, close, rename) overlap instead of queueing one by one.
+    let next = 0;
+    let failure: { readonly cause: unknown } | null = null;
+    const worker = async (): Promise<void> => {
+      while (failure === null && next < pages.length) {
+        const k = next++;
+        const page = pages[k] as CheckpointPage;
+        const old = reusable.get(page.id);
+        if (old !== undefined && old.epoch === page.epoch && old.size === page.size && old.createdEpoch === page.createdEpoch) {
+          slots[k] = { ...old, location: page.location };
+        } else {
+          const raw = page.read();
+          const packed = compress ? compressImage(raw) : null;
+          const stored = packed ?? raw;
+          const codec: ImageCodec = packed === null ? 0 : 1;
+          const storedCrc = crc32c(stored);
+          const entry: ManifestEntry = {
+            id: page.id,
+            size: page.size,
+            location: page.location,
+            createdEpoch: page.createdEpoch,
+            epoch: page.epoch,
+            codec,
+            storedBytes: stored.byteLength,
+            storedCrc,
+            rawCrc: codec === 0 ? storedCrc : crc32c(raw),
+          };
+          try {
+            await writeFileAtomic(fs, join(imagesDir, imageName(page.id, page.epoch)), stored, durable);
+          } catch (cause) {
+            failure ??= { cause };
+            return;
           }
+          slots[k] = entry;
+          pagesWritten++;
+          bytesWritten += stored.byteLength;
         }
-        await writeFileAtomic(fs, join(imagesDir, imageName(page.id, page.epoch)), stored, durable);
-        entries.push({
-          id: page.id,
-          size: page.size,
-          location: page.location,
-          createdEpoch: page.createdEpoch,
-          epoch: page.epoch,
-          codec,
-          storedBytes: stored.byteLength,
-          storedCrc: crc32c(stored),
-          rawCrc: codec === 0 ? crc32c(stored) : crc32c(raw),
-        });
-        pagesWritten++;
-        bytesWritten += stored.byteLength;
+        onProgress?.(++done, pages.length, 'checkpoint');
       }
-      onProgress?.(++done, pages.length, 'checkpoint');
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(IMAGE_WRITES_IN_FLIGHT, pages.length) }, worker));
+    if (failure !== null) throw (failure as { readonly cause: unknown }).cause;
+    for (const e of slots) if (e !== undefined) entries.push(e);
     if (durable && pagesWritten > 0) await fs.syncDir(imagesDir);
     const manifest: Manifest = { epoch, entries };
     const bytes = encodeManifest(manifest);
@@ -226,11 +268,13 @@ export async function retireCheckpoints(
     }
     const imagesDir = join(dir, IMAGES_DIR);
     let unlinked = 0;
-    for (const name of await listDir(fs, imagesDir)) {
-      if (referenced.has(name)) continue;
-      await unlinkIfPresent(fs, join(imagesDir, name));
-      removed.push(join(imagesDir, name));
-      unlinked++;
+    const unused = (await listDir(fs, imagesDir)).filter((name) => !referenced.has(name));
+    // Unlinks are independent: several at once, so their round trips overlap.
+    for (let k = 0; k < unused.length; k += IMAGE_WRITES_IN_FLIGHT) {
+      const names = unused.slice(k, k + IMAGE_WRITES_IN_FLIGHT);
+      await Promise.all(names.map((name) => unlinkIfPresent(fs, join(imagesDir, name))));
+      for (const name of names) removed.push(join(imagesDir, name));
+      unlinked += names.length;
     }
     if (unlinked > 0 && durable) await fs.syncDir(imagesDir);
     return { oldestKept: kept.at(-1) ?? null, removed };

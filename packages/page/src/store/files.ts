@@ -49,8 +49,16 @@ export async function unlinkIfPresent(fs: LogFileSystem, path: string): Promise<
  */
 export async function writeFileAtomic(fs: LogFileSystem, path: string, bytes: Uint8Array, durable: boolean): Promise<void> {
   const tmp = `${path}.tmp`;
-  await unlinkIfPresent(fs, tmp);
-  const file = await fs.open(tmp, 'create');
+  let file;
+  try {
+    file = await fs.open(tmp, 'create');
+  } catch (error) {
+    // A leftover of an interrupted write: remove it and create afresh (the usual case, no
+    // leftover, costs no extra call).
+    if (errnoOf(error) !== 'EEXIST') throw error;
+    await unlinkIfPresent(fs, tmp);
+    file = await fs.open(tmp, 'create');
+  }
   try {
     await file.write(bytes, 0);
     if (durable) await file.datasync();
