@@ -33,7 +33,7 @@ export type {
 
 // tlog
 export { nodeLogFileSystem } from './internal/fs.js';
-export type { LogFile, LogFileSystem, LogOpenMode } from './internal/fs.js';
+export type { LogFile, LogFileSystem, LogOpenMode, LogOpenOptions } from './internal/fs.js';
 export { TLOG_FORMAT_VERSION } from './tlog/format.js';
 export type { TLogCorruption, TLogRecoveryReport } from './tlog/recovery.js';
 export { TLog } from './tlog/tlog.js';

@@ -152,6 +152,12 @@ export class TLog {
   private dirChain: Promise<void> = Promise.resolve();
   private preallocating: Promise<void> | null = null;
   private readonly durable: boolean;
+  /**
+   * `sync` only: the active segment is opened with O_DSYNC and records are written with
+   * `writeSync`, so a commit is durable when its one pwrite returns — no threadpool round trip,
+   * no separate fdatasync (docs/durability.md says why).
+   */
+  private readonly dsync: boolean;
 
   private constructor(
     private readonly fs: LogFileSystem,
@@ -171,6 +177,7 @@ export class TLog {
     this.acceptedEpoch = lastEpoch;
     this.ackedEpoch = lastEpoch;
     this.durable = durability !== 'none';
+    this.dsync = durability === 'sync';
   }
 
   /**
@@ -189,6 +196,7 @@ export class TLog {
     const spareSegments = checkSize('spareSegments', options.spareSegments, 1, 0, 1024);
     const fs = options.fs ?? nodeLogFileSystem;
     const durable = durability !== 'none';
+    const dsync = durability === 'sync';
 
     const key = resolve(dir);
     let held = openDirs.get(fs);
@@ -213,10 +221,10 @@ export class TLog {
       const last = segments.at(-1);
       if (last === undefined) {
         const seq = nextId++;
-        activeFile = await createSegmentFile(fs, dir, seq, 0, null, durable);
+        activeFile = await createSegmentFile(fs, dir, seq, 0, null, durable, dsync);
         segments.push(emptySegment(seq, 0));
       } else {
-        activeFile = await fs.open(join(dir, last.name), 'readwrite').catch((e: unknown) => Promise.reject(ioError(`could not open ${last.name}`, e)));
+        activeFile = await fs.open(join(dir, last.name), 'readwrite', { dsync }).catch((e: unknown) => Promise.reject(ioError(`could not open ${last.name}`, e)));
       }
       const log = new TLog(
         fs,
@@ -397,7 +405,8 @@ export class TLog {
       const batch = this.takeBatch();
       try {
         await this.writeBatch(batch);
-        if (this.durable) await this.activeFile.datasync();
+        // An O_DSYNC segment (`sync`) made the batch durable as it was written.
+        if (this.durable && !this.activeFile.dsync) await this.activeFile.datasync();
       } catch (cause) {
         this.failure = ioError(`append to ${this.dir} failed; the log refuses writes until reopened`, cause);
         for (const p of batch) p.reject(this.failure);
@@ -438,7 +447,10 @@ export class TLog {
       // A zeroed frame header after the batch marks the clean end, so leftover bytes of a recycled
       // file read as "nothing more" rather than as a torn frame.
       this.writeBuf.fill(0, pos, pos + FRAME_HEADER_BYTES);
-      await this.activeFile.write(this.writeBuf.subarray(0, pos + FRAME_HEADER_BYTES), seg.end);
+      const bytes = this.writeBuf.subarray(0, pos + FRAME_HEADER_BYTES);
+      // `sync`: one durable pwrite on this thread (the segment is O_DSYNC); else via the threadpool.
+      if (this.activeFile.dsync) this.activeFile.writeSync(bytes, seg.end);
+      else await this.activeFile.write(bytes, seg.end);
       seg.end += pos;
       seg.lastEpoch = last;
       seg.firstEpoch ??= first;
@@ -485,11 +497,12 @@ export class TLog {
         const seal = new Uint8Array(FRAME_HEADER_BYTES);
         writeFrameHeader(seal, 0, SEAL_MAGIC, 0, old.lastEpoch, this.ackedEpoch, old.salt);
         await this.activeFile.write(seal, old.end);
-        if (this.durable) await this.activeFile.datasync();
+        // On an O_DSYNC segment the seal is durable once written.
+        if (this.durable && !this.activeFile.dsync) await this.activeFile.datasync();
         old.sealed = true;
       }
       const seq = this.nextId++;
-      const file = await createSegmentFile(this.fs, this.dir, seq, old.lastEpoch, this.spares.shift() ?? null, this.durable);
+      const file = await createSegmentFile(this.fs, this.dir, seq, old.lastEpoch, this.spares.shift() ?? null, this.durable, this.dsync);
       const previous = this.activeFile;
       this.activeFile = file;
       this.segments.push(emptySegment(seq, old.lastEpoch));
@@ -544,7 +557,11 @@ function emptySegment(seq: number, prevEpoch: number): Segment {
   };
 }
 
-/** Creates segment `seq` (from `spare` when given), header written and, when durable, fsynced with its directory entry. */
+/**
+ * Creates segment `seq` (from `spare` when given), header written and, when durable, fsynced with
+ * its directory entry. With `dsync` the file is opened O_DSYNC: the header is durable once written,
+ * but the directory entry (a new name or a rename) still needs the directory fsync.
+ */
 async function createSegmentFile(
   fs: LogFileSystem,
   dir: string,
@@ -552,21 +569,22 @@ async function createSegmentFile(
   prevEpoch: number,
   spare: string | null,
   durable: boolean,
+  dsync: boolean,
 ): Promise<LogFile> {
   const path = join(dir, segmentName(seq));
   try {
     let file: LogFile;
     if (spare !== null) {
       await fs.rename(join(dir, spare), path);
-      file = await fs.open(path, 'readwrite');
+      file = await fs.open(path, 'readwrite', { dsync });
     } else {
-      file = await fs.open(path, 'create');
+      file = await fs.open(path, 'create', { dsync });
     }
     const head = new Uint8Array(SEGMENT_HEADER_BYTES + FRAME_HEADER_BYTES);
     head.set(encodeSegmentHeader({ seq, prevEpoch }), 0);
     await file.write(head, 0);
     if (durable) {
-      await file.datasync();
+      if (!file.dsync) await file.datasync();
       await fs.syncDir(dir);
     }
     return file;

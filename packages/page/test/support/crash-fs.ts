@@ -5,8 +5,15 @@
 // power loss would leave, deciding per unsynced write whether it survived whole, was dropped,
 // torn (a prefix survived), garbled (random bytes from some point on) or split into sectors that
 // each did or did not land (the disk reordered them). Randomness is a seeded generator.
+//
+// A file opened with `dsync` (O_DSYNC) behaves as Linux's: each write is a pwrite followed by an
+// fdatasync of just its range. It counts as a write and as an fsync (a crash can fire at either:
+// at the write, or at its flush, which `completes` or not), and once it returns its bytes are
+// durable — and only its bytes: other unsynced writes to the file stay unsynced, the directory
+// entry stays as unsynced as it was. So a power loss can tear, drop or garble only the O_DSYNC write
+// in flight, never one that returned.
 import { basename, dirname, posix } from 'node:path';
-import type { LogFile, LogFileSystem, LogOpenMode } from '../../src/index.js';
+import type { LogFile, LogFileSystem, LogOpenMode, LogOpenOptions } from '../../src/index.js';
 
 /** A seeded 32-bit generator (mulberry32): the same seed gives the same crash. */
 export function seededRandom(seed: number): () => number {
@@ -105,6 +112,35 @@ export class Inode {
     this.durable = this.current().slice();
     this.pending = [];
   }
+
+  /**
+   * An O_DSYNC write just made (the last pending op) reaches stable storage, range only. Earlier
+   * unsynced writes stay unsynced but lose the bytes it covered (those reached the disk with its
+   * newer bytes), so replaying them after a crash can never undo it. A pending truncate changed
+   * the size, which the flush's journal commit makes durable: then the whole file is synced (more
+   * than a range flush may do, only in a case the TLog never makes).
+   */
+  syncLastWrite(): void {
+    const op = this.pending.at(-1);
+    if (op?.kind !== 'write') throw new Error('syncLastWrite: the last pending op is not a write');
+    if (this.pending.some((p) => p.kind === 'truncate')) {
+      this.sync();
+      return;
+    }
+    this.pending.pop();
+    const from = op.offset;
+    const to = op.offset + op.data.byteLength;
+    this.durable = applyWrite(this.durable.slice(), from, op.data);
+    this.pending = this.pending.flatMap((p): DataOp[] => {
+      if (p.kind !== 'write') return [p];
+      const end = p.offset + p.data.byteLength;
+      if (end <= from || p.offset >= to) return [p];
+      const out: DataOp[] = [];
+      if (p.offset < from) out.push({ kind: 'write', offset: p.offset, data: p.data.subarray(0, from - p.offset) });
+      if (end > to) out.push({ kind: 'write', offset: to, data: p.data.subarray(to - p.offset) });
+      return out;
+    });
+  }
 }
 
 function fsError(code: string, message: string): Error {
@@ -168,8 +204,12 @@ export class CrashFileSystem implements LogFileSystem {
   private failures: { op: 'write' | 'fsync'; n: number; count: number } | null = null;
   /** True once the simulated power is gone. */
   crashed = false;
-  /** fsync + fdatasync calls on files that completed. */
+  /** fsync + fdatasync calls on files that completed, and the flushes of O_DSYNC writes that completed. */
   fsyncs = 0;
+  /** Writes to O_DSYNC files that completed (durable); counted in {@link writes} and {@link fsyncs} too. */
+  dsyncWrites = 0;
+  /** Explicit fsync/fdatasync calls on files that completed (no O_DSYNC write flushes). */
+  syncCalls = 0;
   /** fsync calls on directories that completed. */
   dirSyncs = 0;
   /** write calls that completed. */
@@ -269,7 +309,8 @@ export class CrashFileSystem implements LogFileSystem {
     return outcome;
   }
 
-  open(path: string, mode: LogOpenMode): Promise<LogFile> {
+  open(path: string, mode: LogOpenMode, options?: LogOpenOptions): Promise<LogFile> {
+    const dsync = options?.dsync === true && mode !== 'read';
     return this.op(() => {
       const existing = this.files.get(path);
       if (mode === 'create') {
@@ -278,10 +319,10 @@ export class CrashFileSystem implements LogFileSystem {
         const inode = new Inode(new Uint8Array(0));
         this.files.set(path, inode);
         this.pendingDirOps.push({ kind: 'link', path, inode });
-        return new CrashFile(this, inode);
+        return new CrashFile(this, inode, dsync);
       }
       if (existing === undefined) throw fsError('ENOENT', path);
-      return new CrashFile(this, existing);
+      return new CrashFile(this, existing, dsync);
     });
   }
 
@@ -345,37 +386,50 @@ export class CrashFileSystem implements LogFileSystem {
     });
   }
 
-  /** @internal file calls route through here so the power check and triggers live in one place. */
-  fileWrite(inode: Inode, data: Uint8Array, position: number): Promise<void> {
-    return this.op(() => {
-      const outcome = this.count('write');
-      if (outcome === 'fail') throw fsError('EIO', 'injected write failure');
-      inode.write(data, position);
-      this.writes++;
-      if (outcome === 'crash-after') {
-        this.crashed = true;
-        throw new PowerLossError();
-      }
-    });
+  /**
+   * @internal file calls route through here so the power check and triggers live in one place.
+   * Synchronous (throws); `write` wraps it in a promise, `writeSync` calls it as is. A `dsync`
+   * write is the write, then the flush of its range, each counted and each a place to crash.
+   */
+  fileWrite(inode: Inode, data: Uint8Array, position: number, dsync: boolean): void {
+    this.live();
+    const outcome = this.count('write');
+    if (outcome === 'fail') throw fsError('EIO', 'injected write failure');
+    inode.write(data, position);
+    this.writes++;
+    if (outcome === 'crash-after') {
+      this.crashed = true;
+      throw new PowerLossError();
+    }
+    if (!dsync) return;
+    // The flush: on EIO or a power loss before it completes, the bytes sit in the page cache only.
+    this.flush(() => inode.syncLastWrite(), 'injected O_DSYNC flush failure');
+    this.dsyncWrites++;
   }
 
   /** @internal */
   fileSync(inode: Inode): Promise<void> {
     return this.op(() => {
-      const completes = this.trigger?.at === 'fsync' && this.trigger.completes === true;
-      const outcome = this.fsyncOutcome(completes);
-      if (outcome === 'fail') throw fsError('EIO', 'injected fsync failure');
-      if (outcome === 'crash-before') {
-        this.crashed = true;
-        throw new PowerLossError();
-      }
-      inode.sync();
-      this.fsyncs++;
-      if (outcome === 'crash-after') {
-        this.crashed = true;
-        throw new PowerLossError();
-      }
+      this.flush(() => inode.sync(), 'injected fsync failure');
+      this.syncCalls++;
     });
+  }
+
+  /** One fsync-like flush, counted: fails, loses power before or after it reaches the disk, or completes. */
+  private flush(land: () => void, failure: string): void {
+    const completes = this.trigger?.at === 'fsync' && this.trigger.completes === true;
+    const outcome = this.fsyncOutcome(completes);
+    if (outcome === 'fail') throw fsError('EIO', failure);
+    if (outcome === 'crash-before') {
+      this.crashed = true;
+      throw new PowerLossError();
+    }
+    land();
+    this.fsyncs++;
+    if (outcome === 'crash-after') {
+      this.crashed = true;
+      throw new PowerLossError();
+    }
   }
 
   /** @internal */
@@ -426,6 +480,7 @@ class CrashFile implements LogFile {
   constructor(
     private readonly fs: CrashFileSystem,
     private readonly inode: Inode,
+    readonly dsync: boolean,
   ) {}
 
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {
@@ -440,7 +495,12 @@ class CrashFile implements LogFile {
 
   write(data: Uint8Array, position: number): Promise<void> {
     if (this.closed) return Promise.reject(fsError('EBADF', 'closed'));
-    return this.fs.fileWrite(this.inode, data, position);
+    return this.fs.op(() => this.fs.fileWrite(this.inode, data, position, this.dsync));
+  }
+
+  writeSync(data: Uint8Array, position: number): void {
+    this.check();
+    this.fs.fileWrite(this.inode, data, position, this.dsync);
   }
 
   datasync(): Promise<void> {

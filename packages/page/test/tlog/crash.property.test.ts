@@ -69,6 +69,9 @@ async function crashAndRecover(s: Scenario): Promise<void> {
       if (ok) retainedFrom = from;
     }
   }
+  // `sync` commits go through O_DSYNC writes (each one a write and a flush the trigger can hit):
+  // every acknowledged one was a completed O_DSYNC write.
+  if (s.durability === 'sync') expect(fs.dsyncWrites).toBeGreaterThanOrEqual(acked.size);
   fs.crash();
   await log.close();
 
