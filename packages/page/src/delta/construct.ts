@@ -32,6 +32,29 @@ function isRunArray(runs: readonly SparseRunInput[] | SparseRuns): runs is reado
 }
 
 /**
+ * Checks runs `[{ offset, bytes }]` for page `pageId` of `size` bytes — the checks and messages
+ * of `sparseDelta` — and returns how many bytes they carry. The store's staging checks with it
+ * before anything is staged.
+ */
+export function checkRunInputs(pageId: number, size: number, runs: readonly SparseRunInput[]): number {
+  let total = 0;
+  for (let r = 0; r < runs.length; r++) {
+    const run: unknown = runs[r];
+    if (typeof run !== 'object' || run === null) {
+      throw new PageError('INVALID_ARGUMENT', `sparseDelta: run ${r} must be an object { offset, bytes }`);
+    }
+    const { offset, bytes } = run as SparseRunInput;
+    checkU32(offset, 'sparseDelta', `run ${r} offset`);
+    checkBytes(bytes, 'sparseDelta', `run ${r} bytes`);
+    if (offset + bytes.length > size) {
+      throw new PageError('DELTA_OUT_OF_RANGE', `sparseDelta: run ${r} at offset ${offset} length ${bytes.length} exceeds page ${pageId} of ${size} bytes`);
+    }
+    total += bytes.length;
+  }
+  return total;
+}
+
+/**
  * A delta writing `runs` into page `pageId` of `size` bytes; later runs win where runs overlap.
  * `runs` is either `[{ offset, bytes }]` (copied) or `SparseRuns` (kept without a copy when
  * already normalized: do not mutate it afterwards). The result is normalized — runs sorted,
@@ -47,20 +70,7 @@ export function sparseDelta(pageId: number, size: number, runs: readonly SparseR
   let packed: SparseRuns;
   if (isRunArray(runs)) {
     const n = runs.length;
-    let total = 0;
-    for (let r = 0; r < n; r++) {
-      const run: unknown = runs[r];
-      if (typeof run !== 'object' || run === null) {
-        throw new PageError('INVALID_ARGUMENT', `sparseDelta: run ${r} must be an object { offset, bytes }`);
-      }
-      const { offset, bytes } = run as SparseRunInput;
-      checkU32(offset, 'sparseDelta', `run ${r} offset`);
-      checkBytes(bytes, 'sparseDelta', `run ${r} bytes`);
-      if (offset + bytes.length > size) {
-        throw new PageError('DELTA_OUT_OF_RANGE', `sparseDelta: run ${r} at offset ${offset} length ${bytes.length} exceeds page ${pageId} of ${size} bytes`);
-      }
-      total += bytes.length;
-    }
+    const total = checkRunInputs(pageId, size, runs);
     const buffer = new ArrayBuffer(n * 8 + total);
     const offsets = new Uint32Array(buffer, 0, n);
     const lengths = new Uint32Array(buffer, n * 4, n);

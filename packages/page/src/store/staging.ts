@@ -5,31 +5,13 @@
 // winning, dense when they cover the page. Other changes (whole pages, deltas) fold the runs
 // staged so far into a delta and merge as before, so the order of stages is kept.
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes stay below lengths checked just before */
+import { checkRunInputs } from '../delta/construct.js';
 import { mergeDeltas } from '../delta/merge.js';
 import { deltaOf, normalizeRunList } from '../delta/runs.js';
 import type { PlainDelta, SparseRunInput } from '../delta/types.js';
-import { checkBytes, checkU32 } from '../delta/validate.js';
-import { PageError } from '../errors.js';
 
-/**
- * Checks runs `[{ offset, bytes }]` for page `pageId` of `size` bytes exactly as `sparseDelta`
- * does (same codes, same messages), before anything is staged.
- */
-export function checkRunInputs(pageId: number, size: number, runs: readonly SparseRunInput[]): void {
-  const n = runs.length;
-  for (let r = 0; r < n; r++) {
-    const run: unknown = runs[r];
-    if (typeof run !== 'object' || run === null) {
-      throw new PageError('INVALID_ARGUMENT', `sparseDelta: run ${r} must be an object { offset, bytes }`);
-    }
-    const { offset, bytes } = run as SparseRunInput;
-    checkU32(offset, 'sparseDelta', `run ${r} offset`);
-    checkBytes(bytes, 'sparseDelta', `run ${r} bytes`);
-    if (offset + bytes.length > size) {
-      throw new PageError('DELTA_OUT_OF_RANGE', `sparseDelta: run ${r} at offset ${offset} length ${bytes.length} exceeds page ${pageId} of ${size} bytes`);
-    }
-  }
-}
+// The store checks runs before staging them, with the same checks as `sparseDelta`.
+export { checkRunInputs };
 
 /** The stages of one page in one transaction. */
 export class PageStaging {
@@ -48,7 +30,7 @@ export class PageStaging {
     readonly size: number,
   ) {}
 
-  /** Appends runs already checked with {@link checkRunInputs}; copies their bytes. */
+  /** Appends runs already checked with `checkRunInputs` (delta/construct.ts); copies their bytes. */
   addRuns(runs: readonly SparseRunInput[]): void {
     const n = runs.length;
     if (this.count + n > this.offsets.length) {
