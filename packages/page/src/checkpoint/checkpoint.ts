@@ -1,18 +1,22 @@
-// Writing, loading and retiring checkpoints. A checkpoint is valid once its manifest is in place
-// under its final name: images are written (temporary name, fsync, rename) and their directory
-// fsynced before the manifest is, so no crash can leave a manifest naming a missing image.
+// Writing, loading and retiring checkpoints (docs/formats/checkpoint.md). A checkpoint writes the
+// images of the pages that changed since the previous one into ONE pack file, in large sequential
+// writes, and a manifest naming, per page, the pack, offset, length and checksums of its image;
+// unchanged pages keep referencing an older pack. Both files are written under temporary names and
+// fsynced; the pack is renamed and the directory fsynced before the manifest is renamed into place
+// (and the directory fsynced again), so no crash can leave a manifest naming a pack that is not
+// durable. Format-1 checkpoints (one image file per page under images/) are still read.
 import { join } from 'node:path';
 import { crc32c } from '@mmsb/native';
 import { compressBytes, decompressBytes } from '../delta/codec.js';
 import { COMPRESS_MAX_RATIO, COMPRESS_MIN_BYTES } from '../delta/encoding.js';
 import { PageError } from '../errors.js';
-import type { LogFileSystem } from '../internal/fs.js';
+import type { LogFile, LogFileSystem } from '../internal/fs.js';
 import type { PageLocation, ProgressCallback } from '../store/api.js';
-import { ioError, listDir, readWhole, unlinkIfPresent, writeFileAtomic } from '../store/files.js';
-import { decodeManifest, encodeManifest, imageName, manifestEpoch, manifestName } from './format.js';
-import type { ImageCodec, Manifest, ManifestEntry } from './format.js';
+import { errnoOf, ioError, listDir, readWhole, unlinkIfPresent } from '../store/files.js';
+import { PACK_HEADER_BYTES, decodeManifest, encodeManifest, encodePackHeader, imageName, manifestEpoch, manifestName, packEpoch, packName } from './format.js';
+import type { ImageCodec, Manifest, ManifestEntry, PackRef } from './format.js';
 
-/** The images folder inside `checkpoints/`. */
+/** The format-1 images folder inside `checkpoints/` (read and retired, no longer written). */
 export const IMAGES_DIR = 'images';
 
 /** One page as a checkpoint sees it: its table entry and a way to read its bytes at the epoch. */
@@ -22,26 +26,66 @@ export interface CheckpointPage {
   readonly location: PageLocation;
   readonly createdEpoch: number;
   readonly epoch: number;
+  /** A copy of the page's bytes at the epoch. */
   read(): Uint8Array;
+  /** Copies the page's bytes at the epoch into `target` (of the page's size), saving an allocation. */
+  readInto?(target: Uint8Array): void;
 }
 
-/** Image files written at once by a checkpoint. */
-const IMAGE_WRITES_IN_FLIGHT = 16;
+/** Bytes gathered before one write to the pack. */
+const PACK_CHUNK_BYTES = 4 << 20;
+/** Pack writes in flight at once: the next chunk is filled while the previous ones go down. */
+const PACK_WRITES_IN_FLIGHT = 2;
+/** Largest read of adjacent images when loading a checkpoint. */
+const READ_CHUNK_BYTES = 8 << 20;
+/** Unlinks issued at once by retention. */
+const UNLINKS_IN_FLIGHT = 16;
+/**
+ * A pack whose images the new checkpoint would still use make up less than this share of it is
+ * compacted: those pages are written again into the new pack, so the old one can be retired.
+ */
+const COMPACT_BELOW = 0.25;
 
 /** Pages from this size on are probed before being compressed whole. */
 const PROBE_MIN_BYTES = 16 * 1024;
 /** The probe: this many bytes from the start, the middle and the end of the page. */
 const PROBE_SLICE_BYTES = 1024;
+/** Consecutive pages that did not compress before the compressor starts skipping pages. */
+const BACKOFF_AFTER = 8;
+/** The most pages skipped between two tries while pages keep not compressing. */
+const BACKOFF_MAX = 256;
 
 /**
- * The brotli image of `raw` when it pays (at least COMPRESS_MIN_BYTES, at most COMPRESS_MAX_RATIO
- * of the page), else null. A large page is first probed: three slices of it compressed together;
- * when even they do not shrink enough (noise, already-compressed data) the page is stored as is
- * without spending a whole-page compression on it.
+ * Chooses per image whether brotli pays (at least COMPRESS_MIN_BYTES, at most COMPRESS_MAX_RATIO
+ * of the page). A large page is first probed: three slices of it compressed together; when even
+ * they do not shrink enough (noise, already-compressed data) the page is stored as is without
+ * spending a whole-page compression on it. After BACKOFF_AFTER pages in a row that did not
+ * compress, only every 2nd, 4th, … (at most every BACKOFF_MAX-th) page is tried, and the first
+ * one that compresses resumes trying every page: a checkpoint of noise does not pay a brotli call
+ * per page, one of compressible data loses nothing.
  */
+class ImageCompressor {
+  private misses = 0;
+  private skipped = 0;
+
+  /** The brotli image of `raw` when it pays, else null. */
+  compress(raw: Uint8Array): Uint8Array | null {
+    const n = raw.byteLength;
+    if (n < COMPRESS_MIN_BYTES) return null;
+    if (this.misses >= BACKOFF_AFTER) {
+      const every = Math.min(BACKOFF_MAX, 2 ** (this.misses - BACKOFF_AFTER + 1));
+      if (++this.skipped < every) return null;
+      this.skipped = 0;
+    }
+    const packed = compressImage(raw);
+    if (packed === null) this.misses++;
+    else this.misses = 0;
+    return packed;
+  }
+}
+
 function compressImage(raw: Uint8Array): Uint8Array | null {
   const n = raw.byteLength;
-  if (n < COMPRESS_MIN_BYTES) return null;
   if (n >= PROBE_MIN_BYTES) {
     const sample = new Uint8Array(3 * PROBE_SLICE_BYTES);
     const mid = (n >>> 1) - (PROBE_SLICE_BYTES >>> 1);
@@ -52,6 +96,142 @@ function compressImage(raw: Uint8Array): Uint8Array | null {
   }
   const packed = compressBytes('brotli', raw);
   return packed.byteLength <= n * COMPRESS_MAX_RATIO ? packed : null;
+}
+
+/**
+ * Appends images to a new pack file in chunks of `chunkBytes`: an image is copied into the chunk
+ * being filled, a full chunk is written (pwrite) while the next one fills, and an image larger
+ * than a chunk is written on its own. Offsets are known as soon as an image is added.
+ */
+class PackWriter {
+  private file: LogFile | null = null;
+  private chunk: Uint8Array;
+  private fill = 0;
+  /** File position of `chunk[0]`. */
+  private base = 0;
+  private readonly spare: Uint8Array[] = [];
+  private readonly inFlight: Promise<void>[] = [];
+  private failure: { readonly cause: unknown } | null = null;
+
+  constructor(
+    private readonly fs: LogFileSystem,
+    readonly tmpPath: string,
+    epoch: number,
+    private readonly chunkBytes: number,
+  ) {
+    this.chunk = new Uint8Array(chunkBytes);
+    this.chunk.set(encodePackHeader(epoch), 0);
+    this.fill = PACK_HEADER_BYTES;
+  }
+
+  /** Creates the file (replacing a leftover of an interrupted write). */
+  async open(): Promise<void> {
+    try {
+      this.file = await this.fs.open(this.tmpPath, 'create');
+    } catch (error) {
+      if (errnoOf(error) !== 'EEXIST') throw error;
+      await unlinkIfPresent(this.fs, this.tmpPath);
+      this.file = await this.fs.open(this.tmpPath, 'create');
+    }
+  }
+
+  /** Bytes in the pack so far. */
+  get bytes(): number {
+    return this.base + this.fill;
+  }
+
+  /** Adds `image` (owned by the pack from now on); resolves to its offset. */
+  async add(image: Uint8Array): Promise<number> {
+    const n = image.byteLength;
+    if (this.fill + n > this.chunkBytes) await this.flush();
+    if (n > this.chunkBytes) {
+      const at = this.base;
+      await this.issue(image, at, false);
+      this.base += n;
+      return at;
+    }
+    const at = this.base + this.fill;
+    this.chunk.set(image, this.fill);
+    this.fill += n;
+    return at;
+  }
+
+  /** Whether `n` bytes fit in the chunk being filled (else flush first, or add() a large image). */
+  fits(n: number): boolean {
+    return this.fill + n <= this.chunkBytes;
+  }
+
+  /** The next `n` bytes of the chunk being filled (n must fit), to be filled and then {@link commit}ted. */
+  reserve(n: number): Uint8Array {
+    return this.chunk.subarray(this.fill, this.fill + n);
+  }
+
+  /** Keeps the first `n` bytes of the last reservation as an image; returns its offset. */
+  commit(n: number): number {
+    const at = this.base + this.fill;
+    this.fill += n;
+    return at;
+  }
+
+  /** Writes the chunk being filled and starts a fresh one. */
+  async flush(): Promise<void> {
+    if (this.fill === 0) return;
+    const full = this.chunk;
+    const at = this.base;
+    const n = this.fill;
+    this.base += n;
+    this.fill = 0;
+    this.chunk = this.spare.pop() ?? new Uint8Array(this.chunkBytes);
+    await this.issue(full.subarray(0, n), at, true);
+  }
+
+  private async issue(data: Uint8Array, at: number, recycle: boolean): Promise<void> {
+    this.check();
+    while (this.inFlight.length >= PACK_WRITES_IN_FLIGHT) await this.inFlight.shift();
+    this.check();
+    const file = this.file as LogFile;
+    const write = file.write(data, at).then(
+      () => {
+        if (recycle && this.spare.length < PACK_WRITES_IN_FLIGHT) this.spare.push(new Uint8Array(data.buffer, data.byteOffset, this.chunkBytes));
+      },
+      (cause: unknown) => {
+        this.failure ??= { cause };
+      },
+    );
+    this.inFlight.push(write);
+  }
+
+  /** Writes what is left and waits for every write; resolves to the pack's length. */
+  async drain(): Promise<number> {
+    await this.flush();
+    await Promise.all(this.inFlight.splice(0));
+    this.check();
+    return this.base;
+  }
+
+  /** Throws the error a write in flight met. */
+  private check(): void {
+    if (this.failure !== null) throw this.failure.cause;
+  }
+
+  /** fdatasync (when `durable`) and close. */
+  async finish(durable: boolean): Promise<void> {
+    const file = this.file as LogFile;
+    this.file = null;
+    try {
+      if (durable) await file.datasync();
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** Closes the file after a failure (the temporary file is removed on the next open). */
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.inFlight.splice(0));
+    const file = this.file;
+    this.file = null;
+    await file?.close().catch(() => undefined);
+  }
 }
 
 /** What {@link writeCheckpoint} needs. */
@@ -66,6 +246,8 @@ export interface WriteCheckpointOptions {
   readonly durable: boolean;
   readonly compress: boolean;
   readonly onProgress?: ProgressCallback | undefined;
+  /** Bytes per pack write (tests make it small to exercise many writes); default 4 MiB. */
+  readonly chunkBytes?: number;
 }
 
 /** What {@link writeCheckpoint} wrote. */
@@ -76,68 +258,141 @@ export interface WrittenCheckpoint {
   readonly bytesWritten: number;
 }
 
+/** Writes `bytes` to a new file `path` (replacing a leftover), fdatasynced when `durable`; no rename. */
+async function writeTemp(fs: LogFileSystem, path: string, bytes: Uint8Array, durable: boolean): Promise<void> {
+  let file;
+  try {
+    file = await fs.open(path, 'create');
+  } catch (error) {
+    if (errnoOf(error) !== 'EEXIST') throw error;
+    await unlinkIfPresent(fs, path);
+    file = await fs.open(path, 'create');
+  }
+  try {
+    await file.write(bytes, 0);
+    if (durable) await file.datasync();
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * The entries of `previous` that the checkpoint of `pages` can keep: same page, same last change,
+ * in a pack (format-1 images are written again), and not in a pack so little of which would stay
+ * in use that it is better compacted.
+ */
+function reusableEntries(pages: readonly CheckpointPage[], previous: Manifest | null): Map<number, ManifestEntry> {
+  const reusable = new Map<number, ManifestEntry>();
+  if (previous === null) return reusable;
+  const old = new Map<number, ManifestEntry>();
+  for (const e of previous.entries) if (e.pack !== null) old.set(e.id, e);
+  const live = new Map<number, number>();
+  for (const page of pages) {
+    const e = old.get(page.id);
+    if (e === undefined || e.epoch !== page.epoch || e.size !== page.size || e.createdEpoch !== page.createdEpoch) continue;
+    reusable.set(page.id, e);
+    live.set(e.pack as number, (live.get(e.pack as number) ?? 0) + e.storedBytes);
+  }
+  const compact = new Set<number>();
+  for (const p of previous.packs) {
+    const used = live.get(p.epoch);
+    if (used !== undefined && used < (p.bytes - PACK_HEADER_BYTES) * COMPACT_BELOW) compact.add(p.epoch);
+  }
+  if (compact.size > 0) for (const [id, e] of reusable) if (compact.has(e.pack as number)) reusable.delete(id);
+  return reusable;
+}
+
 /** Writes the checkpoint of `options.pages` at `options.epoch`; see the file comment for the order. */
 export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<WrittenCheckpoint> {
   const { fs, dir, epoch, pages, previous, durable, compress, onProgress } = options;
-  const imagesDir = join(dir, IMAGES_DIR);
-  const reusable = new Map<number, ManifestEntry>();
-  for (const e of previous?.entries ?? []) reusable.set(e.id, e);
+  const reusable = reusableEntries(pages, previous);
+  const previousPacks = new Map<number, PackRef>();
+  for (const p of previous?.packs ?? []) previousPacks.set(p.epoch, p);
   const entries: ManifestEntry[] = [];
+  const packs = new Map<number, PackRef>();
+  const compressor = compress ? new ImageCompressor() : null;
+  const packPath = join(dir, packName(epoch));
+  let pack: PackWriter | null = null;
   let pagesWritten = 0;
   let bytesWritten = 0;
   try {
-    await fs.mkdir(imagesDir);
-    let done = 0;
-    const slots = new Array<ManifestEntry | undefined>(pages.length);
-    // Images are independent files: several are written at once, so the file system's round
-    // trips (create, write, fdatasync, close, rename) overlap instead of queueing one by one.
-    let next = 0;
-    let failure: { readonly cause: unknown } | null = null;
-    const worker = async (): Promise<void> => {
-      while (failure === null && next < pages.length) {
-        const k = next++;
-        const page = pages[k] as CheckpointPage;
+    try {
+      let done = 0;
+      for (const page of pages) {
         const old = reusable.get(page.id);
-        if (old !== undefined && old.epoch === page.epoch && old.size === page.size && old.createdEpoch === page.createdEpoch) {
-          slots[k] = { ...old, location: page.location };
+        if (old !== undefined) {
+          entries.push(old.location === page.location ? old : { ...old, location: page.location });
+          const ref = previousPacks.get(old.pack as number) as PackRef;
+          packs.set(ref.epoch, ref);
         } else {
-          const raw = page.read();
-          const packed = compress ? compressImage(raw) : null;
-          const stored = packed ?? raw;
-          const codec: ImageCodec = packed === null ? 0 : 1;
-          const storedCrc = crc32c(stored);
-          const entry: ManifestEntry = {
+          if (pack === null) {
+            pack = new PackWriter(fs, `${packPath}.tmp`, epoch, options.chunkBytes ?? PACK_CHUNK_BYTES);
+            await pack.open();
+          }
+          let offset: number;
+          let stored: Uint8Array;
+          let rawCrc: number;
+          let codec: ImageCodec = 0;
+          if (!pack.fits(page.size)) await pack.flush();
+          if (pack.fits(page.size)) {
+            // The page is copied straight into the pack's chunk; a brotli image, smaller, replaces it there.
+            const raw = pack.reserve(page.size);
+            if (page.readInto === undefined) raw.set(page.read());
+            else page.readInto(raw);
+            const packed = compressor?.compress(raw) ?? null;
+            rawCrc = crc32c(raw);
+            if (packed !== null) {
+              raw.set(packed);
+              codec = 1;
+            }
+            offset = pack.commit(packed?.byteLength ?? page.size);
+            stored = packed === null ? raw : raw.subarray(0, packed.byteLength);
+          } else {
+            const raw = page.read();
+            const packed = compressor?.compress(raw) ?? null;
+            rawCrc = crc32c(raw);
+            codec = packed === null ? 0 : 1;
+            stored = packed ?? raw;
+            offset = await pack.add(stored);
+          }
+          const storedCrc = codec === 0 ? rawCrc : crc32c(stored);
+          entries.push({
             id: page.id,
             size: page.size,
             location: page.location,
             createdEpoch: page.createdEpoch,
             epoch: page.epoch,
             codec,
+            pack: epoch,
+            offset,
             storedBytes: stored.byteLength,
             storedCrc,
-            rawCrc: codec === 0 ? storedCrc : crc32c(raw),
-          };
-          try {
-            await writeFileAtomic(fs, join(imagesDir, imageName(page.id, page.epoch)), stored, durable);
-          } catch (cause) {
-            failure ??= { cause };
-            return;
-          }
-          slots[k] = entry;
+            rawCrc,
+          });
           pagesWritten++;
-          bytesWritten += stored.byteLength;
         }
         onProgress?.(++done, pages.length, 'checkpoint');
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(IMAGE_WRITES_IN_FLIGHT, pages.length) }, worker));
-    if (failure !== null) throw (failure as { readonly cause: unknown }).cause;
-    for (const e of slots) if (e !== undefined) entries.push(e);
-    if (durable && pagesWritten > 0) await fs.syncDir(imagesDir);
-    const manifest: Manifest = { epoch, entries };
+      if (pack !== null) {
+        const bytes = await pack.drain();
+        packs.set(epoch, { epoch, bytes });
+        bytesWritten += bytes;
+      }
+    } catch (error) {
+      await (pack as PackWriter | null)?.abandon();
+      throw error;
+    }
+    const manifest: Manifest = { format: 2, epoch, packs: [...packs.values()].sort((a, b) => a.epoch - b.epoch), entries };
     const bytes = encodeManifest(manifest);
     const path = join(dir, manifestName(epoch));
-    await writeFileAtomic(fs, path, bytes, durable);
+    // The pack's fdatasync and the manifest's write and fdatasync overlap.
+    const written = pack as PackWriter | null;
+    await Promise.all([written?.finish(durable), writeTemp(fs, `${path}.tmp`, bytes, durable)]);
+    if (written !== null) {
+      await fs.rename(written.tmpPath, packPath);
+      if (durable) await fs.syncDir(dir);
+    }
+    await fs.rename(`${path}.tmp`, path);
     if (durable) await fs.syncDir(dir);
     bytesWritten += bytes.byteLength;
     return { manifest, path, pagesWritten, bytesWritten };
@@ -157,7 +412,7 @@ export async function listCheckpoints(fs: LogFileSystem, dir: string): Promise<n
   return epochs.sort((a, b) => b - a);
 }
 
-/** A checkpoint read back and checked: its manifest and, when asked for, every page's bytes. */
+/** A checkpoint read back and checked: its manifest and, when asked for, pages' bytes. */
 export interface LoadedCheckpoint {
   readonly manifest: Manifest;
   readonly path: string;
@@ -183,8 +438,33 @@ export async function readManifest(fs: LogFileSystem, dir: string, epoch: number
   return { manifest, bytes: bytes.byteLength };
 }
 
-/** Reads and checks one image against its manifest entry; CHECKPOINT_CORRUPT names the image. */
-export async function readImage(fs: LogFileSystem, dir: string, entry: ManifestEntry): Promise<Uint8Array> {
+/** Checks `stored`, the image of `entry` read from `where`, and returns the page's bytes. */
+function decodeImage(where: string, entry: ManifestEntry, stored: Uint8Array): Uint8Array {
+  const crc = crc32c(stored);
+  const span = `offset ${entry.offset}..${entry.offset + stored.byteLength}`;
+  if (crc !== entry.storedCrc) {
+    throw new PageError('CHECKPOINT_CORRUPT', `${where} of page ${entry.id} (${span}): CRC32C 0x${crc.toString(16)}, the manifest says 0x${entry.storedCrc.toString(16)}`);
+  }
+  if (entry.codec === 0) {
+    if (stored.byteLength !== entry.size) {
+      throw new PageError('CHECKPOINT_CORRUPT', `${where} holds ${stored.byteLength} bytes for page ${entry.id} of ${entry.size}`);
+    }
+    return stored;
+  }
+  let raw: Uint8Array;
+  try {
+    raw = decompressBytes('brotli', stored, entry.size, where);
+  } catch (cause) {
+    throw new PageError('CHECKPOINT_CORRUPT', `${where} of page ${entry.id} does not decompress to ${entry.size} bytes`, { cause });
+  }
+  if (crc32c(raw) !== entry.rawCrc) {
+    throw new PageError('CHECKPOINT_CORRUPT', `${where} of page ${entry.id} decompresses to bytes whose CRC32C is not the manifest's`);
+  }
+  return raw;
+}
+
+/** Reads and checks one format-1 image file against its manifest entry. */
+async function readImageFile(fs: LogFileSystem, dir: string, entry: ManifestEntry): Promise<Uint8Array> {
   const path = join(dir, IMAGES_DIR, imageName(entry.id, entry.epoch));
   let stored: Uint8Array;
   try {
@@ -195,53 +475,147 @@ export async function readImage(fs: LogFileSystem, dir: string, entry: ManifestE
   if (stored.byteLength !== entry.storedBytes) {
     throw new PageError('CHECKPOINT_CORRUPT', `checkpoint image ${path} of page ${entry.id} is ${stored.byteLength} bytes, its manifest says ${entry.storedBytes}`);
   }
-  const crc = crc32c(stored);
-  if (crc !== entry.storedCrc) {
-    throw new PageError('CHECKPOINT_CORRUPT', `checkpoint image ${path} of page ${entry.id} (offset 0..${stored.byteLength}): CRC32C 0x${crc.toString(16)}, the manifest says 0x${entry.storedCrc.toString(16)}`);
-  }
-  if (entry.codec === 0) {
-    if (stored.byteLength !== entry.size) {
-      throw new PageError('CHECKPOINT_CORRUPT', `checkpoint image ${path} holds ${stored.byteLength} bytes for page ${entry.id} of ${entry.size}`);
-    }
-    return stored;
-  }
-  let raw: Uint8Array;
-  try {
-    raw = decompressBytes('brotli', stored, entry.size, `checkpoint image ${path}`);
-  } catch (cause) {
-    throw new PageError('CHECKPOINT_CORRUPT', `checkpoint image ${path} of page ${entry.id} does not decompress to ${entry.size} bytes`, { cause });
-  }
-  if (crc32c(raw) !== entry.rawCrc) {
-    throw new PageError('CHECKPOINT_CORRUPT', `checkpoint image ${path} of page ${entry.id} decompresses to bytes whose CRC32C is not the manifest's`);
-  }
-  return raw;
+  return decodeImage(`checkpoint image ${path}`, entry, stored);
 }
 
-/** Loads checkpoint `epoch` whole (manifest and every image), checking every checksum. */
+/** Adjacent images of one pack read with one positional read. */
+interface ReadRun {
+  readonly offset: number;
+  readonly bytes: number;
+  readonly entries: ManifestEntry[];
+}
+
+/** Fills `buffer` from `file` at `position`; resolves to the bytes read (fewer at end of file). */
+async function readFully(file: LogFile, buffer: Uint8Array, position: number): Promise<number> {
+  let got = 0;
+  while (got < buffer.byteLength) {
+    const n = await file.read(buffer, got, buffer.byteLength - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/** Reads the images of `entries`, all in the pack at `path`, in runs of adjacent images. */
+async function readFromPack(fs: LogFileSystem, path: string, entries: readonly ManifestEntry[], visit: (entry: ManifestEntry, raw: Uint8Array) => void): Promise<number> {
+  const sorted = [...entries].sort((a, b) => a.offset - b.offset);
+  const runs: ReadRun[] = [];
+  let run: ReadRun | null = null;
+  for (const e of sorted) {
+    if (run !== null && e.offset === run.offset + run.bytes && run.bytes + e.storedBytes <= READ_CHUNK_BYTES) {
+      run.entries.push(e);
+      (run as { bytes: number }).bytes += e.storedBytes;
+    } else {
+      run = { offset: e.offset, bytes: e.storedBytes, entries: [e] };
+      runs.push(run);
+    }
+  }
+  let file: LogFile;
+  try {
+    file = await fs.open(path, 'read');
+  } catch (cause) {
+    const first = sorted[0] as ManifestEntry;
+    throw new PageError('CHECKPOINT_CORRUPT', `checkpoint pack ${path} of page ${first.id} cannot be read: ${String(cause)}`, { cause });
+  }
+  let bytesRead = 0;
+  try {
+    const start = (r: ReadRun): Promise<{ buffer: Uint8Array; got: number }> => {
+      const buffer = new Uint8Array(r.bytes);
+      return readFully(file, buffer, r.offset).then((got) => ({ buffer, got }));
+    };
+    // One read ahead: the next run comes off the disk while this one is checked and decompressed.
+    let next = runs.length > 0 ? start(runs[0] as ReadRun) : null;
+    for (let k = 0; k < runs.length; k++) {
+      const r = runs[k] as ReadRun;
+      let result: { buffer: Uint8Array; got: number };
+      try {
+        result = await (next as Promise<{ buffer: Uint8Array; got: number }>);
+      } catch (cause) {
+        throw new PageError('CHECKPOINT_CORRUPT', `checkpoint pack ${path} cannot be read at offset ${r.offset}: ${String(cause)}`, { cause });
+      }
+      next = k + 1 < runs.length ? start(runs[k + 1] as ReadRun) : null;
+      next?.catch(() => undefined);
+      bytesRead += result.got;
+      let at = 0;
+      for (const e of r.entries) {
+        if (at + e.storedBytes > result.got) {
+          throw new PageError('CHECKPOINT_CORRUPT', `checkpoint pack ${path} ends at offset ${r.offset + result.got}, before the image of page ${e.id} at offset ${e.offset}..${e.offset + e.storedBytes}`);
+        }
+        visit(e, decodeImage(`checkpoint pack ${path}, image`, e, result.buffer.subarray(at, at + e.storedBytes)));
+        at += e.storedBytes;
+      }
+    }
+  } finally {
+    await file.close();
+  }
+  return bytesRead;
+}
+
+/**
+ * Reads and checks the images of `entries` (of one manifest in `dir`), calling `visit` with each
+ * page's bytes; only those images are read (positional reads of the pack, adjacent images
+ * together). Resolves to the bytes read. CHECKPOINT_CORRUPT names the pack or image and the page.
+ */
+export async function readImages(fs: LogFileSystem, dir: string, entries: readonly ManifestEntry[], visit: (entry: ManifestEntry, raw: Uint8Array) => void): Promise<number> {
+  const byPack = new Map<number, ManifestEntry[]>();
+  let bytesRead = 0;
+  for (const e of entries) {
+    if (e.pack === null) {
+      visit(e, await readImageFile(fs, dir, e));
+      bytesRead += e.storedBytes;
+      continue;
+    }
+    let list = byPack.get(e.pack);
+    if (list === undefined) byPack.set(e.pack, (list = []));
+    list.push(e);
+  }
+  for (const [p, list] of byPack) bytesRead += await readFromPack(fs, join(dir, packName(p)), list, visit);
+  return bytesRead;
+}
+
+/** Reads and checks one image against its manifest entry; CHECKPOINT_CORRUPT names the image. */
+export async function readImage(fs: LogFileSystem, dir: string, entry: ManifestEntry): Promise<Uint8Array> {
+  let out: Uint8Array | null = null;
+  await readImages(fs, dir, [entry], (_, raw) => {
+    out = raw;
+  });
+  return out as unknown as Uint8Array;
+}
+
+/**
+ * Loads checkpoint `epoch`: its manifest and the images asked for (all, `only` one page, or
+ * none for the table alone), checking every checksum on the way.
+ */
 export async function loadCheckpoint(
   fs: LogFileSystem,
   dir: string,
   epoch: number,
-  options: { readonly images: boolean; readonly onProgress?: ProgressCallback | undefined },
+  options: { readonly images: boolean; readonly only?: number | undefined; readonly onProgress?: ProgressCallback | undefined },
 ): Promise<LoadedCheckpoint> {
   const { manifest, bytes } = await readManifest(fs, dir, epoch);
   const images = new Map<number, Uint8Array>();
   let bytesRead = bytes;
   if (options.images) {
+    const wanted = options.only === undefined ? manifest.entries : manifest.entries.filter((e) => e.id === options.only);
     let done = 0;
-    for (const entry of manifest.entries) {
-      const image = await readImage(fs, dir, entry);
-      images.set(entry.id, image);
-      bytesRead += entry.storedBytes;
-      options.onProgress?.(++done, manifest.entries.length, 'checkpoint images');
-    }
+    bytesRead += await readImages(fs, dir, wanted, (entry, raw) => {
+      images.set(entry.id, raw);
+      options.onProgress?.(++done, wanted.length, 'checkpoint images');
+    });
   }
   return { manifest, path: join(dir, manifestName(epoch)), images, bytesRead };
 }
 
+async function unlinkAll(fs: LogFileSystem, paths: readonly string[]): Promise<void> {
+  // Unlinks are independent: several at once, so their round trips overlap.
+  for (let k = 0; k < paths.length; k += UNLINKS_IN_FLIGHT) {
+    await Promise.all(paths.slice(k, k + UNLINKS_IN_FLIGHT).map((p) => unlinkIfPresent(fs, p)));
+  }
+}
+
 /**
- * Retention: removes the manifests beyond the newest `keep`, then every
- * image no remaining manifest references, each step fsynced before the next so a crash never
+ * Retention: removes the manifests beyond the newest `keep`, then every pack (and format-1
+ * image) no remaining manifest references, each step fsynced before the next so a crash never
  * leaves a manifest without its images. Returns the epoch of the oldest manifest kept.
  */
 export async function retireCheckpoints(
@@ -260,30 +634,36 @@ export async function retireCheckpoints(
       removed.push(path);
     }
     if (removed.length > 0 && durable) await fs.syncDir(dir);
-    const referenced = new Set<string>();
+    const packs = new Set<number>();
+    const images = new Set<string>();
     for (const e of kept) {
       // An unreadable manifest keeps nothing alive: it can never be loaded anyway.
       const m = await readManifest(fs, dir, e).catch(() => null);
-      for (const entry of m?.manifest.entries ?? []) referenced.add(imageName(entry.id, entry.epoch));
+      for (const entry of m?.manifest.entries ?? []) {
+        if (entry.pack === null) images.add(imageName(entry.id, entry.epoch));
+        else packs.add(entry.pack);
+      }
     }
+    const unusedPacks = (await listDir(fs, dir)).filter((name) => {
+      const p = packEpoch(name);
+      return p !== null && !packs.has(p);
+    });
     const imagesDir = join(dir, IMAGES_DIR);
-    let unlinked = 0;
-    const unused = (await listDir(fs, imagesDir)).filter((name) => !referenced.has(name));
-    // Unlinks are independent: several at once, so their round trips overlap.
-    for (let k = 0; k < unused.length; k += IMAGE_WRITES_IN_FLIGHT) {
-      const names = unused.slice(k, k + IMAGE_WRITES_IN_FLIGHT);
-      await Promise.all(names.map((name) => unlinkIfPresent(fs, join(imagesDir, name))));
-      for (const name of names) removed.push(join(imagesDir, name));
-      unlinked += names.length;
-    }
-    if (unlinked > 0 && durable) await fs.syncDir(imagesDir);
+    const unusedImages = (await listDir(fs, imagesDir)).filter((name) => !images.has(name));
+    const packPaths = unusedPacks.map((name) => join(dir, name));
+    const imagePaths = unusedImages.map((name) => join(imagesDir, name));
+    await unlinkAll(fs, packPaths);
+    await unlinkAll(fs, imagePaths);
+    removed.push(...packPaths, ...imagePaths);
+    if (durable && packPaths.length > 0) await fs.syncDir(dir);
+    if (durable && imagePaths.length > 0) await fs.syncDir(imagesDir);
     return { oldestKept: kept.at(-1) ?? null, removed };
   } catch (cause) {
     throw ioError(`checkpoint: retiring old checkpoints in ${dir} failed`, cause);
   }
 }
 
-/** Removes temporary files a crashed checkpoint left (never a manifest or a named image). */
+/** Removes temporary files a crashed checkpoint left (never a manifest, a pack or a named image). */
 export async function removeCheckpointTemps(fs: LogFileSystem, dir: string, durable: boolean): Promise<void> {
   for (const d of [dir, join(dir, IMAGES_DIR)]) {
     let removed = 0;

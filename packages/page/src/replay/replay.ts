@@ -2,7 +2,7 @@
 // takes the lock or changes a byte (except `verifyStore` with `repair`, which takes the lock and
 // moves damaged files aside, never deleting them).
 import { join } from 'node:path';
-import { listCheckpoints, readImage, readManifest } from '../checkpoint/checkpoint.js';
+import { listCheckpoints, readImages, readManifest } from '../checkpoint/checkpoint.js';
 import { manifestName } from '../checkpoint/format.js';
 import { PageError, isPageError } from '../errors.js';
 import { nodeLogFileSystem } from '../internal/fs.js';
@@ -141,7 +141,7 @@ export async function verifyStore(dir: string, options?: VerifyOptions): Promise
     let problem: string | null = null;
     try {
       const { manifest } = await readManifest(fs, paths.checkpoints, epoch);
-      for (const entry of manifest.entries) await readImage(fs, paths.checkpoints, entry);
+      await readImages(fs, paths.checkpoints, manifest.entries, () => undefined);
     } catch (error) {
       problem = (error as Error).message;
       problems.push(problem);

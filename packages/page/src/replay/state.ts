@@ -31,13 +31,13 @@ export interface ReplayState {
   readonly pages: Map<number, StatePage>;
 }
 
-/** Applies the store record of `epoch` to `state` (bytes too unless `tableOnly`). */
-export function applyRecord(state: ReplayState, epoch: number, payload: Uint8Array, tableOnly: boolean): void {
+/** Applies the store record of `epoch` to `state` (bytes too unless `tableOnly`; with `only`, the bytes of that page alone). */
+export function applyRecord(state: ReplayState, epoch: number, payload: Uint8Array, tableOnly: boolean, only?: number): void {
   // Views, not copies: each delta is written into its page right away and none is kept.
   const record = decodeStoreRecord(payload, epoch, true);
   for (const c of record.creations) {
     if (state.pages.has(c.id)) throw new PageError('LOG_CORRUPT', `store record of epoch ${epoch} creates page ${c.id}, which exists`);
-    state.pages.set(c.id, { ...c, createdEpoch: epoch, epoch, bytes: new Uint8Array(tableOnly ? 0 : c.size) });
+    state.pages.set(c.id, { ...c, createdEpoch: epoch, epoch, bytes: new Uint8Array(tableOnly || (only !== undefined && c.id !== only) ? 0 : c.size) });
   }
   for (const d of record.deltas) {
     const page = state.pages.get(d.pageId);
@@ -45,7 +45,7 @@ export function applyRecord(state: ReplayState, epoch: number, payload: Uint8Arr
       throw new PageError('LOG_CORRUPT', `store record of epoch ${epoch} changes page ${d.pageId} of ${d.size} bytes, which ${page === undefined ? 'does not exist' : `has ${page.size}`}`);
     }
     // Replay never undoes, so only the after-bytes are written; no before-image is captured.
-    if (!tableOnly) writeDelta(page.bytes, d.kind === 'compressed' ? toPlainDelta(d, 'replay') : d);
+    if (!tableOnly && (only === undefined || d.pageId === only)) writeDelta(page.bytes, d.kind === 'compressed' ? toPlainDelta(d, 'replay') : d);
     page.epoch = epoch;
   }
   state.epoch = epoch;
@@ -81,7 +81,12 @@ export interface RebuildReport {
 export async function rebuildState(
   source: StateSource,
   toEpoch: number,
-  options: { readonly tableOnly?: boolean; readonly onProgress?: ProgressCallback | undefined } = {},
+  options: {
+    readonly tableOnly?: boolean;
+    /** Rebuild the bytes of this page alone (the others get empty bytes): only its image is read. */
+    readonly page?: number | undefined;
+    readonly onProgress?: ProgressCallback | undefined;
+  } = {},
 ): Promise<{ state: ReplayState; report: RebuildReport }> {
   const tableOnly = options.tableOnly === true;
   const epochs = (await listCheckpoints(source.fs, source.checkpointsDir)).filter((e) => e <= toEpoch);
@@ -93,7 +98,7 @@ export async function rebuildState(
     let bytesRead = 0;
     if (c !== null) {
       try {
-        const loaded = await loadCheckpoint(source.fs, source.checkpointsDir, c, { images: !tableOnly, onProgress: options.onProgress });
+        const loaded = await loadCheckpoint(source.fs, source.checkpointsDir, c, { images: !tableOnly, only: options.page, onProgress: options.onProgress });
         manifest = loaded.manifest;
         bytesRead = loaded.bytesRead;
         for (const e of loaded.manifest.entries) {
@@ -115,7 +120,7 @@ export async function rebuildState(
         gaps.push(`the log holds epoch ${r.epoch} after ${state.epoch}, not ${state.epoch + 1} (from ${c === null ? 'the empty state' : `checkpoint ${c}`})`);
         break;
       }
-      applyRecord(state, r.epoch, r.payload, tableOnly);
+      applyRecord(state, r.epoch, r.payload, tableOnly, options.page);
       bytesRead += r.payload.byteLength;
       applied++;
       options.onProgress?.(applied, total, 'replay');

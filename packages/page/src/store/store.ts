@@ -304,7 +304,7 @@ class LivePageStore implements PageStore {
       if (slot === undefined || slot.createdEpoch > epoch) throw new PageError('PAGE_NOT_FOUND', `read: page ${pageId} did not exist at epoch ${epoch}`);
       return this.bytesAt(slot, epoch);
     }
-    const state = await this.stateAt(epoch);
+    const state = await this.stateAt(epoch, pageId);
     const page = state.pages.get(pageId);
     if (page === undefined) throw new PageError('PAGE_NOT_FOUND', `read: page ${pageId} did not exist at epoch ${epoch}`);
     return page.bytes;
@@ -597,6 +597,13 @@ class LivePageStore implements PageStore {
     return bytes;
   }
 
+  /** @internal Copies the bytes of `slot` as of `epoch` into `target` (of the page's size), without a copy of its own when the page has not changed since. */
+  bytesInto(slot: Slot, epoch: number, target: Uint8Array): void {
+    const newest = slot.chain[slot.chain.length - 1];
+    if (newest === undefined || newest.epoch <= epoch) this.allocator.read(slot.handle, target, 0);
+    else target.set(this.bytesAt(slot, epoch));
+  }
+
   /** @internal The table entry of `slot` as of `epoch`. */
   infoAt(slot: Slot, epoch: number): PageInfo {
     let e = slot.epoch;
@@ -795,8 +802,8 @@ class LivePageStore implements PageStore {
     if (epoch > this.current) throw new PageError('EPOCH_FUTURE', `${fn}: epoch ${epoch} is after the last commit ${this.current}`);
   }
 
-  /** The state at a past epoch, replayed from a checkpoint and the log. */
-  private async stateAt(epoch: number): Promise<ReplayState> {
+  /** The state at a past epoch, replayed from a checkpoint and the log (with `page`, that page's bytes alone). */
+  private async stateAt(epoch: number, page?: number): Promise<ReplayState> {
     await this.settled(epoch);
     const log = this.log;
     const source: StateSource = {
@@ -804,7 +811,7 @@ class LivePageStore implements PageStore {
       checkpointsDir: this.checkpointsDir,
       records: (from: number, to: number): AsyncIterable<TLogRecord> => log.scan(from, to),
     };
-    return (await rebuildState(source, epoch)).state;
+    return (await rebuildState(source, epoch, { page })).state;
   }
 
   private queueCheckpoint(onProgress: ProgressCallback | undefined): Promise<CheckpointInfo> {
@@ -830,6 +837,7 @@ class LivePageStore implements PageStore {
         ...this.infoAt(slot, epoch),
         createdEpoch: slot.createdEpoch,
         read: () => this.bytesAt(slot, epoch),
+        readInto: (target: Uint8Array) => this.bytesInto(slot, epoch, target),
       }));
       const written = await writeCheckpoint({
         fs: this.fs,
