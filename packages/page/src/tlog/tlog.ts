@@ -91,6 +91,12 @@ const MIN_SEGMENT_BYTES = 256;
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 const ZEROS = new Uint8Array(1024 * 1024);
+/**
+ * With `preallocate`, the active segment is kept written with zeros this far past the next write:
+ * a record then overwrites allocated space instead of growing the file, so an O_DSYNC write (or
+ * fdatasync) flushes only data, not a size change each commit. Zeros read as the clean end.
+ */
+const FILL_AHEAD_BYTES = 1024 * 1024;
 
 /** One log per directory per file system in this process; the store's LOCK file guards across processes. */
 const openDirs = new WeakMap<LogFileSystem, Set<string>>();
@@ -151,6 +157,8 @@ export class TLog {
   private writeBuf = new Uint8Array(64 * 1024);
   private dirChain: Promise<void> = Promise.resolve();
   private preallocating: Promise<void> | null = null;
+  /** Size of the active segment file: bytes past the last record up to here are zeros (or stale frames of a spare). */
+  private filledTo: number;
   private readonly durable: boolean;
   /**
    * `sync` only: the active segment is opened with O_DSYNC and records are written with
@@ -173,7 +181,9 @@ export class TLog {
     private readonly spares: string[],
     private nextId: number,
     lastEpoch: number,
+    activeSize: number,
   ) {
+    this.filledTo = activeSize;
     this.acceptedEpoch = lastEpoch;
     this.ackedEpoch = lastEpoch;
     this.durable = durability !== 'none';
@@ -240,6 +250,7 @@ export class TLog {
         [...rec.spares],
         nextId,
         rec.report.lastEpoch,
+        await activeFile.size().catch((e: unknown) => Promise.reject(ioError(`could not stat ${segmentName(segments.at(-1)?.seq ?? 0)}`, e))),
       );
       return { log, recovery: rec.report };
     } catch (error) {
@@ -448,9 +459,13 @@ export class TLog {
       // file read as "nothing more" rather than as a torn frame.
       this.writeBuf.fill(0, pos, pos + FRAME_HEADER_BYTES);
       const bytes = this.writeBuf.subarray(0, pos + FRAME_HEADER_BYTES);
+      const writeEnd = seg.end + bytes.byteLength;
+      // Zeros go down before the record, never over the same range at the same time.
+      if (writeEnd > this.filledTo && this.preallocate) await this.fillAhead(writeEnd);
       // `sync`: one durable pwrite on this thread (the segment is O_DSYNC); else via the threadpool.
       if (this.activeFile.dsync) this.activeFile.writeSync(bytes, seg.end);
       else await this.activeFile.write(bytes, seg.end);
+      if (writeEnd > this.filledTo) this.filledTo = writeEnd;
       seg.end += pos;
       seg.lastEpoch = last;
       seg.firstEpoch ??= first;
@@ -475,6 +490,20 @@ export class TLog {
       }
     }
     await flush();
+  }
+
+  /**
+   * Extends the active segment with zeros from its end to `FILL_AHEAD_BYTES` past `need` (capped at
+   * `segmentBytes` unless `need` is beyond it). On an O_DSYNC file the zeros and the new size are
+   * durable when this returns; otherwise the batch's fdatasync covers them. A crash mid-fill leaves
+   * zeros or nothing past the last record: a clean end either way.
+   */
+  private async fillAhead(need: number): Promise<void> {
+    const target = Math.max(need, Math.min(need + FILL_AHEAD_BYTES, this.segmentBytes));
+    for (let at = this.filledTo; at < target; at += ZEROS.byteLength) {
+      await this.activeFile.write(ZEROS.subarray(0, Math.min(ZEROS.byteLength, target - at)), at);
+    }
+    this.filledTo = target;
   }
 
   private reserve(bytes: number): void {
@@ -503,7 +532,15 @@ export class TLog {
       }
       const seq = this.nextId++;
       const file = await createSegmentFile(this.fs, this.dir, seq, old.lastEpoch, this.spares.shift() ?? null, this.durable, this.dsync);
+      let size: number;
+      try {
+        size = await file.size();
+      } catch (cause) {
+        await file.close().catch(() => undefined);
+        throw ioError(`could not stat segment ${segmentName(seq)}`, cause);
+      }
       const previous = this.activeFile;
+      this.filledTo = size;
       this.activeFile = file;
       this.segments.push(emptySegment(seq, old.lastEpoch));
       await previous.close();
