@@ -38,6 +38,13 @@ const PACK_CHUNK_BYTES = 4 << 20;
 const PACK_WRITES_IN_FLIGHT = 2;
 /** Largest read of adjacent images when loading a checkpoint. */
 const READ_CHUNK_BYTES = 8 << 20;
+/**
+ * A retired pack kept for the next checkpoint to overwrite in place (renamed to its `.tmp` name)
+ * instead of being unlinked: no 16–64 MiB unlink inside retention, no block allocation while the
+ * next pack is written, a cheaper fdatasync. A `.tmp` name, so opening the store removes it; its
+ * stale bytes are never named by a manifest (see writeCheckpoint).
+ */
+export const SPARE_PACK = 'spare.pack.tmp';
 /** Unlinks issued at once by retention. */
 const UNLINKS_IN_FLIGHT = 16;
 /**
@@ -124,8 +131,24 @@ class PackWriter {
     this.fill = PACK_HEADER_BYTES;
   }
 
-  /** Creates the file (replacing a leftover of an interrupted write). */
-  async open(): Promise<void> {
+  /** Bytes the file held when opened (a reused spare pack), cut back to the pack's length by drain(). */
+  private stale = 0;
+
+  /**
+   * Opens the file: the spare pack `spare` renamed to the temporary name when there is one (its old
+   * bytes are overwritten and cut off), else a new file (replacing a leftover of an interrupted write).
+   */
+  async open(spare: string | null): Promise<void> {
+    if (spare !== null) {
+      try {
+        await this.fs.rename(spare, this.tmpPath);
+        this.file = await this.fs.open(this.tmpPath, 'readwrite');
+        this.stale = await this.file.size();
+        return;
+      } catch (error) {
+        if (errnoOf(error) !== 'ENOENT') throw error;
+      }
+    }
     try {
       this.file = await this.fs.open(this.tmpPath, 'create');
     } catch (error) {
@@ -206,6 +229,7 @@ class PackWriter {
     await this.flush();
     await Promise.all(this.inFlight.splice(0));
     this.check();
+    if (this.stale > this.base) await (this.file as LogFile).truncate(this.base);
     return this.base;
   }
 
@@ -327,7 +351,7 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
         } else {
           if (pack === null) {
             pack = new PackWriter(fs, `${packPath}.tmp`, epoch, options.chunkBytes ?? PACK_CHUNK_BYTES);
-            await pack.open();
+            await pack.open(join(dir, SPARE_PACK));
           }
           let offset: number;
           let stored: Uint8Array;
@@ -644,7 +668,8 @@ export async function retireCheckpoints(
         else packs.add(entry.pack);
       }
     }
-    const unusedPacks = (await listDir(fs, dir)).filter((name) => {
+    const names = await listDir(fs, dir);
+    const unusedPacks = names.filter((name) => {
       const p = packEpoch(name);
       return p !== null && !packs.has(p);
     });
@@ -652,10 +677,16 @@ export async function retireCheckpoints(
     const unusedImages = (await listDir(fs, imagesDir)).filter((name) => !images.has(name));
     const packPaths = unusedPacks.map((name) => join(dir, name));
     const imagePaths = unusedImages.map((name) => join(imagesDir, name));
+    // The newest retired pack becomes the spare the next checkpoint overwrites, unless one is left.
+    const spare = names.includes(SPARE_PACK) ? undefined : packPaths.pop();
+    if (spare !== undefined) {
+      await fs.rename(spare, join(dir, SPARE_PACK));
+      removed.push(spare);
+    }
     await unlinkAll(fs, packPaths);
     await unlinkAll(fs, imagePaths);
     removed.push(...packPaths, ...imagePaths);
-    if (durable && packPaths.length > 0) await fs.syncDir(dir);
+    if (durable && (packPaths.length > 0 || spare !== undefined)) await fs.syncDir(dir);
     if (durable && imagePaths.length > 0) await fs.syncDir(imagesDir);
     return { oldestKept: kept.at(-1) ?? null, removed };
   } catch (cause) {
