@@ -5,7 +5,7 @@ import { crc32c } from '@mmsb/native';
 import { PageError } from '../errors.js';
 import { compressBytes } from './codec.js';
 import { toPlainDelta } from './plain.js';
-import { recordLength, writeRecord } from './record.js';
+import { recordLength, writeRecord, zeroBefore } from './record.js';
 import type { CompressedDelta, Delta, DeltaCodec } from './types.js';
 
 /**
@@ -19,8 +19,9 @@ export function compressDelta(delta: Delta, codec: DeltaCodec = 'brotli'): Compr
   }
   const plain = toPlainDelta(delta, 'compressDelta');
   if (delta.kind === 'compressed' && delta.codec === codec) return delta;
-  const raw = new Uint8Array(recordLength(plain));
-  writeRecord(plain, raw, new DataView(raw.buffer), 0);
+  const zero = zeroBefore(plain);
+  const raw = new Uint8Array(recordLength(plain, zero));
+  writeRecord(plain, raw, new DataView(raw.buffer), 0, zero);
   return {
     kind: 'compressed',
     pageId: plain.pageId,

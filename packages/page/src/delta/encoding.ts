@@ -4,7 +4,7 @@ import { crc32c } from '@mmsb/native';
 import { PageError } from '../errors.js';
 import { CODEC_NONE, codecId, codecOfId, compressBytes, decompressBytes } from './codec.js';
 import { toPlainDelta } from './plain.js';
-import { readRecord, recordLength, writeRecord } from './record.js';
+import { readRecord, recordLength, writeRecord, zeroBefore } from './record.js';
 import type { Delta, DeltaCodec } from './types.js';
 
 /** The frame format this code writes and the only one it reads. */
@@ -115,8 +115,9 @@ function unframe(bytes: Uint8Array, type: number, fn: string): Uint8Array {
  */
 export function encodeDelta(delta: Delta, options?: DeltaEncodeOptions): Uint8Array {
   toPlainDelta(delta, 'encodeDelta');
-  const body = new Uint8Array(recordLength(delta));
-  writeRecord(delta, body, new DataView(body.buffer), 0);
+  const zero = zeroBefore(delta);
+  const body = new Uint8Array(recordLength(delta, zero));
+  writeRecord(delta, body, new DataView(body.buffer), 0, zero);
   return frame(FRAME_DELTA, body, options, 'encodeDelta');
 }
 
@@ -143,16 +144,20 @@ export function encodeDeltaBatch(deltas: readonly Delta[], options?: DeltaEncode
     throw new PageError('INVALID_ARGUMENT', `encodeDeltaBatch: deltas must be an array, got ${deltas === null ? 'null' : typeof deltas}`);
   }
   let length = 4;
+  // Each before-image is scanned for all-zero once, for both the length and the write.
+  const zeros: boolean[] = [];
   for (const delta of deltas) {
     toPlainDelta(delta, 'encodeDeltaBatch');
-    length += recordLength(delta);
+    const zero = zeroBefore(delta);
+    zeros.push(zero);
+    length += recordLength(delta, zero);
   }
   if (deltas.length > 0xffff_ffff) throw new PageError('INVALID_ARGUMENT', `encodeDeltaBatch: ${deltas.length} deltas exceed the 2^32 − 1 a batch holds`);
   const body = new Uint8Array(length);
   const view = new DataView(body.buffer);
   view.setUint32(0, deltas.length, true);
   let at = 4;
-  for (const delta of deltas) at = writeRecord(delta, body, view, at);
+  for (let k = 0; k < deltas.length; k++) at = writeRecord(deltas[k] as Delta, body, view, at, zeros[k]);
   return frame(FRAME_BATCH, body, options, 'encodeDeltaBatch');
 }
 

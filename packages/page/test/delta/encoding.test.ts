@@ -16,6 +16,7 @@ import {
   sparseDelta,
 } from '../../src/index.js';
 import type { Delta, DeltaEncodeOptions } from '../../src/index.js';
+import { decodeDeltaBatchViews } from '../../src/delta/encoding.js';
 import { arbScenario, fields, rawSparse } from './arbitraries.js';
 
 const OPTIONS: DeltaEncodeOptions[] = [{ compression: 'none' }, { compression: 'brotli' }, { compression: 'deflate-raw' }, {}];
@@ -79,6 +80,7 @@ describe('encodeDelta and decodeDelta', () => {
       applyDelta(new Uint8Array(3), denseDelta(2, Uint8Array.of(1, 2, 3))),
       compressDelta(denseDelta(3, new Uint8Array(64).fill(9))),
       applyDelta(new Uint8Array(1024), denseDelta(4, new Uint8Array(1024).fill(5))),
+      applyDelta(new Uint8Array(16), sparseDelta(5, 16, [{ offset: 3, bytes: Uint8Array.of(1, 2) }, { offset: 9, bytes: Uint8Array.of(3) }])),
     ];
     for (const d of deltas) {
       for (const options of OPTIONS) {
@@ -101,6 +103,50 @@ describe('encodeDelta and decodeDelta', () => {
     expect([...bytes]).toEqual([...head, ...body, crc & 0xff, (crc >>> 8) & 0xff, (crc >>> 16) & 0xff, crc >>> 24]);
   });
 
+  test('an all-zero before-image is stored as flag 2, byte for byte as docs/formats/delta.md describes', () => {
+    const d = applyDelta(new Uint8Array(6), sparseDelta(0x0102, 6, [{ offset: 4, bytes: Uint8Array.of(0xee, 0xff) }]));
+    const bytes = encodeDelta(d);
+    const body = [1, 2, 0x02, 0x01, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 0xee, 0xff];
+    const head = [1, 1, 0, 0, body.length, 0, 0, 0];
+    const crc = crc32c(Uint8Array.from([...head, ...body]));
+    expect([...bytes]).toEqual([...head, ...body, crc & 0xff, (crc >>> 8) & 0xff, (crc >>> 16) & 0xff, crc >>> 24]);
+    expect(fields(decodeDelta(bytes))).toEqual(fields(d));
+    const dense = applyDelta(new Uint8Array(4096), denseDelta(7, new Uint8Array(4096).fill(3)));
+    const encoded = encodeDelta(dense, { compression: 'none' });
+    expect(encoded.length).toBe(8 + 10 + 4096 + 4);
+    expect(encoded[8 + 1]).toBe(2);
+    const back = decodeDelta(encoded);
+    expect(back.kind === 'dense' && back.before).toEqual(new Uint8Array(4096));
+    expect(fields(back)).toEqual(fields(dense));
+    // A before-image with a non-zero byte anywhere keeps its bytes (flag 1).
+    const page = new Uint8Array(4096);
+    page[4095] = 1;
+    expect(encodeDelta(applyDelta(page, denseDelta(7, new Uint8Array(4096))), { compression: 'none' })[8 + 1]).toBe(1);
+  });
+
+  test('frames written with flag 1 for an all-zero before-image (before flag 2 existed) still decode', () => {
+    const dense = [2, 1, 9, 0, 0, 0, 4, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0];
+    expect(fields(decodeDelta(frameOf(1, Uint8Array.from(dense))))).toEqual(
+      fields({ kind: 'dense', pageId: 9, size: 4, bytes: Uint8Array.of(1, 2, 3, 4), before: new Uint8Array(4) }),
+    );
+    const sparse = [1, 1, 9, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 7, 8, 9, 0, 0, 0];
+    const expected = applyDelta(new Uint8Array(8), sparseDelta(9, 8, [{ offset: 2, bytes: Uint8Array.of(7, 8, 9) }]));
+    expect(fields(decodeDelta(frameOf(1, Uint8Array.from(sparse))))).toEqual(fields(expected));
+    // The same delta written today is 3 bytes shorter and decodes to the same value.
+    expect(encodeDelta(expected, { compression: 'none' }).length).toBe(frameOf(1, Uint8Array.from(sparse)).length - 3);
+    const batch = encodeDeltaBatch([expected]);
+    expect(decodeDeltaBatch(batch).map(fields)).toEqual([fields(expected)]);
+  });
+
+  test('views decoding supplies the zero before-image on demand', () => {
+    const dense = applyDelta(new Uint8Array(64), denseDelta(1, new Uint8Array(64).fill(4)));
+    const sparse = applyDelta(new Uint8Array(32), sparseDelta(2, 32, [{ offset: 30, bytes: Uint8Array.of(5, 6) }]));
+    const decoded = decodeDeltaBatchViews(encodeDeltaBatch([dense, sparse], { compression: 'none' }));
+    expect(decoded.map(fields)).toEqual([fields(dense), fields(sparse)]);
+    const [d] = decoded;
+    expect(d?.kind === 'dense' && d.before).toEqual(new Uint8Array(64));
+  });
+
   test('the decoded delta owns its memory: reusing the input buffer does not change it', () => {
     const d = sparseDelta(1, 8, [{ offset: 2, bytes: Uint8Array.of(1, 2, 3) }]);
     const bytes = encodeDelta(d);
@@ -113,6 +159,9 @@ describe('encodeDelta and decodeDelta', () => {
     const cases: [number[], RegExp][] = [
       [[9, 0, 1, 0, 0, 0, 8, 0, 0, 0], /unknown delta kind 9/],
       [[2, 4, 1, 0, 0, 0, 1, 0, 0, 0, 7], /flag bits/],
+      [[2, 3, 1, 0, 0, 0, 1, 0, 0, 0, 7], /flag bits 0x3/],
+      [[2, 2, 1, 0, 0, 0, 1, 0, 0, 0, 7, 0], /1 bytes follow the delta record/],
+      [[3, 2, 1, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], /flag bits 0x2/],
       [[1, 0, 1, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0, 6, 0, 0, 0, 3, 0, 0, 0, 1, 2, 3], /run 0 at offset 6 length 3 exceeds page 1 of 8 bytes/],
       [[1, 0, 1, 0, 0, 0, 8, 0, 0, 0, 0xff, 0xff, 0xff, 0xff], /truncated .*run headers/],
       [[2, 1, 1, 0, 0, 0, 4, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7], /truncated dense delta/],
