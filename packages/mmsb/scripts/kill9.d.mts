@@ -21,5 +21,5 @@ export declare function seeded(seed: number): () => number;
 export declare function writesAt(epoch: number): Kill9Write[];
 export declare function modelAt(epoch: number): Uint8Array[];
 export declare function describeWrites(writes: readonly Kill9Write[]): string;
-export declare function runAndKill(dir: string, delayMs: number): Promise<Kill9Run>;
+export declare function runAndKill(dir: string, delayMs: number, options?: { readonly afterReady?: boolean }): Promise<Kill9Run>;
 export declare function checkAfterKill(dir: string, run: Kill9Run, previousEpoch: number): Promise<number>;
