@@ -106,6 +106,25 @@ function compressImage(raw: Uint8Array): Uint8Array | null {
 }
 
 /**
+ * The pack writer's chunk buffers, kept between checkpoints (a store holds one pool): a checkpoint
+ * does not allocate — and fault in — 8–12 MiB of fresh buffers each time. Only buffers of the
+ * default chunk size are kept, at most one per chunk a writer can hold at once.
+ */
+export class PackBuffers {
+  private readonly free: Uint8Array[] = [];
+
+  /** A buffer of `bytes` (contents unspecified). */
+  take(bytes: number): Uint8Array {
+    return (bytes === PACK_CHUNK_BYTES ? this.free.pop() : undefined) ?? new Uint8Array(bytes);
+  }
+
+  /** Gives back a buffer no write uses any more. */
+  give(buffer: Uint8Array): void {
+    if (buffer.byteLength === PACK_CHUNK_BYTES && this.free.length <= PACK_WRITES_IN_FLIGHT) this.free.push(buffer);
+  }
+}
+
+/**
  * Appends images to a new pack file in chunks of `chunkBytes`: an image is copied into the chunk
  * being filled, a full chunk is written (pwrite) while the next one fills, and an image larger
  * than a chunk is written on its own. Offsets are known as soon as an image is added.
@@ -125,8 +144,9 @@ class PackWriter {
     readonly tmpPath: string,
     epoch: number,
     private readonly chunkBytes: number,
+    private readonly buffers: PackBuffers,
   ) {
-    this.chunk = new Uint8Array(chunkBytes);
+    this.chunk = buffers.take(chunkBytes);
     this.chunk.set(encodePackHeader(epoch), 0);
     this.fill = PACK_HEADER_BYTES;
   }
@@ -204,7 +224,7 @@ class PackWriter {
     const n = this.fill;
     this.base += n;
     this.fill = 0;
-    this.chunk = this.spare.pop() ?? new Uint8Array(this.chunkBytes);
+    this.chunk = this.spare.pop() ?? this.buffers.take(this.chunkBytes);
     await this.issue(full.subarray(0, n), at, true);
   }
 
@@ -228,6 +248,7 @@ class PackWriter {
   async drain(): Promise<number> {
     await this.flush();
     await Promise.all(this.inFlight.splice(0));
+    this.release();
     this.check();
     if (this.stale > this.base) await (this.file as LogFile).truncate(this.base);
     return this.base;
@@ -249,9 +270,17 @@ class PackWriter {
     }
   }
 
+  /** Gives the chunk buffers back to the pool; only once no write is in flight. */
+  private release(): void {
+    for (const b of this.spare.splice(0)) this.buffers.give(b);
+    this.buffers.give(this.chunk);
+    this.chunk = new Uint8Array(0);
+  }
+
   /** Closes the file after a failure (the temporary file is removed on the next open). */
   async abandon(): Promise<void> {
     await Promise.allSettled(this.inFlight.splice(0));
+    if (this.chunk.byteLength > 0) this.release();
     const file = this.file;
     this.file = null;
     await file?.close().catch(() => undefined);
@@ -272,6 +301,8 @@ export interface WriteCheckpointOptions {
   readonly onProgress?: ProgressCallback | undefined;
   /** Bytes per pack write (tests make it small to exercise many writes); default 4 MiB. */
   readonly chunkBytes?: number;
+  /** Chunk buffers kept between the checkpoints of one store; without it, fresh ones. */
+  readonly buffers?: PackBuffers | undefined;
 }
 
 /** What {@link writeCheckpoint} wrote. */
@@ -350,7 +381,7 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
           packs.set(ref.epoch, ref);
         } else {
           if (pack === null) {
-            pack = new PackWriter(fs, `${packPath}.tmp`, epoch, options.chunkBytes ?? PACK_CHUNK_BYTES);
+            pack = new PackWriter(fs, `${packPath}.tmp`, epoch, options.chunkBytes ?? PACK_CHUNK_BYTES, options.buffers ?? new PackBuffers());
             await pack.open(join(dir, SPARE_PACK));
           }
           let offset: number;

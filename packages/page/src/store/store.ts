@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PageAllocator, isPhysicalError, mappedSupported } from '@mmsb/physical';
 import type { PageHandle } from '@mmsb/physical';
-import { listCheckpoints, removeCheckpointTemps, retireCheckpoints, writeCheckpoint } from '../checkpoint/checkpoint.js';
+import { PackBuffers, listCheckpoints, removeCheckpointTemps, retireCheckpoints, writeCheckpoint } from '../checkpoint/checkpoint.js';
 import type { CheckpointPage } from '../checkpoint/checkpoint.js';
 import type { Manifest } from '../checkpoint/format.js';
 import { applyDelta } from '../delta/apply.js';
@@ -237,6 +237,8 @@ class LivePageStore implements PageStore {
   private readonly epochWord = new Float64Array(this.control, 8, 1);
   private lastManifest: Manifest | null;
   private checkpointQueue: Promise<unknown> = Promise.resolve();
+  /** The pack writer's chunk buffers, reused by every checkpoint of this store (they run one at a time). */
+  private readonly packBuffers = new PackBuffers();
   private closed = false;
   private closing: Promise<void> | null = null;
 
@@ -833,12 +835,13 @@ class LivePageStore implements PageStore {
         const existing = (await listCheckpoints(this.fs, this.checkpointsDir)).includes(epoch);
         if (existing) return { epoch, path: join(this.checkpointsDir, `${epoch.toString(16).padStart(16, '0')}.ckpt`), pages: previous.entries.length, pagesWritten: 0, bytesWritten: 0 };
       }
-      const pages: CheckpointPage[] = this.slotsAt(epoch).map((slot) => ({
-        ...this.infoAt(slot, epoch),
-        createdEpoch: slot.createdEpoch,
-        read: () => this.bytesAt(slot, epoch),
-        readInto: (target: Uint8Array) => this.bytesInto(slot, epoch, target),
-      }));
+      // One small object per page, no closures, spreads or intermediate arrays: a checkpoint of
+      // thousands of pages builds this list on every call.
+      const pages: CheckpointPage[] = [];
+      for (const id of this.ids) {
+        const slot = this.slotAt(id);
+        if (slot.createdEpoch <= epoch) pages.push(new CheckpointSlot(this, slot, epoch));
+      }
       const written = await writeCheckpoint({
         fs: this.fs,
         dir: this.checkpointsDir,
@@ -848,6 +851,7 @@ class LivePageStore implements PageStore {
         durable: this.durable,
         compress: this.compress,
         onProgress,
+        buffers: this.packBuffers,
       });
       this.lastManifest = written.manifest;
       const { oldestKept } = await retireCheckpoints(this.fs, this.checkpointsDir, this.keepCheckpoints, this.durable);
@@ -858,6 +862,42 @@ class LivePageStore implements PageStore {
     }
   }
 
+}
+
+/**
+ * Stagings of ended transactions, kept for the next ones so a commit allocates no staging buffers
+ * (one writer at a time, so a few suffice; several stores in a process share them).
+ */
+const spareStagings: PageStaging[] = [];
+const SPARE_STAGINGS = 16;
+
+/** A page as a checkpoint at `at` sees it (see CheckpointPage); its epoch is the last change at or before `at`. */
+class CheckpointSlot implements CheckpointPage {
+  readonly id: number;
+  readonly size: number;
+  readonly location: PageLocation;
+  readonly createdEpoch: number;
+  readonly epoch: number;
+
+  constructor(
+    private readonly store: LivePageStore,
+    private readonly slot: Slot,
+    private readonly at: number,
+  ) {
+    this.id = slot.id;
+    this.size = slot.size;
+    this.location = slot.location;
+    this.createdEpoch = slot.createdEpoch;
+    this.epoch = slot.chain.length === 0 ? slot.epoch : store.infoAt(slot, at).epoch;
+  }
+
+  read(): Uint8Array {
+    return this.store.bytesAt(this.slot, this.at);
+  }
+
+  readInto(target: Uint8Array): void {
+    this.store.bytesInto(this.slot, this.at, target);
+  }
 }
 
 class StoreTransaction implements Transaction {
