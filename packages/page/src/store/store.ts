@@ -864,13 +864,6 @@ class LivePageStore implements PageStore {
 
 }
 
-/**
- * Stagings of ended transactions, kept for the next ones so a commit allocates no staging buffers
- * (one writer at a time, so a few suffice; several stores in a process share them).
- */
-const spareStagings: PageStaging[] = [];
-const SPARE_STAGINGS = 16;
-
 /** A page as a checkpoint at `at` sees it (see CheckpointPage); its epoch is the last change at or before `at`. */
 class CheckpointSlot implements CheckpointPage {
   readonly id: number;
