@@ -8,12 +8,20 @@
 import { checkRunInputs } from '../delta/construct.js';
 import { mergeDeltas } from '../delta/merge.js';
 import { deltaOf, normalizeRunList } from '../delta/runs.js';
+import type { RunSet } from '../delta/runs.js';
 import type { PlainDelta, SparseRunInput } from '../delta/types.js';
 
 // The store checks runs before staging them, with the same checks as `sparseDelta`.
 export { checkRunInputs };
 
-/** The stages of one page in one transaction. */
+/** Buffers larger than this are dropped rather than kept for the next transaction. */
+const KEEP_BYTES = 64 * 1024;
+
+/**
+ * The stages of one page in one transaction. A staging can be `reset` and reused by a later
+ * transaction (the store keeps a few, so a commit allocates no staging buffers): every delta it
+ * hands out owns its memory, never a view of the reused buffers.
+ */
 export class PageStaging {
   /** Everything staged before the pending runs, merged; null when only runs were staged. */
   private base: PlainDelta | null = null;
@@ -26,9 +34,24 @@ export class PageStaging {
   private runsStaged = false;
 
   constructor(
-    readonly pageId: number,
-    readonly size: number,
+    public pageId: number,
+    public size: number,
   ) {}
+
+  /** Empties the staging for page `pageId` of `size` bytes, keeping its buffers unless they grew large. */
+  reset(pageId: number, size: number): void {
+    this.pageId = pageId;
+    this.size = size;
+    this.base = null;
+    this.count = 0;
+    this.bytes = 0;
+    this.runsStaged = false;
+    if (this.data.length > KEEP_BYTES) this.data = new Uint8Array(1024);
+    if (this.offsets.length > KEEP_BYTES / 4) {
+      this.offsets = new Uint32Array(16);
+      this.lengths = new Uint32Array(16);
+    }
+  }
 
   /** Appends runs already checked with `checkRunInputs` (delta/construct.ts); copies their bytes. */
   addRuns(runs: readonly SparseRunInput[]): void {
@@ -80,13 +103,30 @@ export class PageStaging {
 
   /** The one delta with the effect of every stage, in order, normalized as merging gives it. */
   result(): PlainDelta {
-    return this.pending() ?? deltaOf(this.pageId, this.size, normalizeRunList(this.offsets, this.lengths, this.data, 0));
+    return this.pending() ?? deltaOf(this.pageId, this.size, this.owned(normalizeRunList(this.offsets, this.lengths, this.data, 0)));
+  }
+
+  /**
+   * `set` with memory of its own: runs already in order come back from `normalizeRunList` as views
+   * of the staging buffers, which the next transaction reuses; they are copied into one buffer.
+   */
+  private owned(set: RunSet): RunSet {
+    if (set.data.buffer !== this.data.buffer && set.offsets.buffer !== this.offsets.buffer && set.lengths.buffer !== this.lengths.buffer) return set;
+    const n = set.offsets.length;
+    const buffer = new ArrayBuffer(n * 8 + set.data.length);
+    const offsets = new Uint32Array(buffer, 0, n);
+    const lengths = new Uint32Array(buffer, n * 4, n);
+    const data = new Uint8Array(buffer, n * 8, set.data.length);
+    offsets.set(set.offsets);
+    lengths.set(set.lengths);
+    data.set(set.data);
+    return { offsets, lengths, data, before: set.before };
   }
 
   /** Folds the pending runs into the base; returns it (null when nothing was staged). */
   private pending(): PlainDelta | null {
     if (this.runsStaged) {
-      const runs = deltaOf(this.pageId, this.size, normalizeRunList(this.offsets, this.lengths, this.data, this.count));
+      const runs = deltaOf(this.pageId, this.size, this.owned(normalizeRunList(this.offsets, this.lengths, this.data, this.count)));
       this.base = this.base === null ? runs : mergeDeltas(this.base, runs);
       this.runsStaged = false;
       this.count = 0;

@@ -864,6 +864,13 @@ class LivePageStore implements PageStore {
 
 }
 
+/**
+ * Stagings of ended transactions, kept for the next ones so a commit allocates no staging buffers
+ * (one writer at a time, so a few suffice; several stores in a process share them).
+ */
+const spareStagings: PageStaging[] = [];
+const SPARE_STAGINGS = 16;
+
 /** A page as a checkpoint at `at` sees it (see CheckpointPage); its epoch is the last change at or before `at`. */
 class CheckpointSlot implements CheckpointPage {
   readonly id: number;
@@ -918,10 +925,21 @@ class StoreTransaction implements Transaction {
   private stagingOf(pageId: number, size: number): PageStaging {
     let staging = this.staged.get(pageId);
     if (staging === undefined) {
-      staging = new PageStaging(pageId, size);
+      staging = spareStagings.pop();
+      if (staging === undefined) staging = new PageStaging(pageId, size);
+      else staging.reset(pageId, size);
       this.staged.set(pageId, staging);
     }
     return staging;
+  }
+
+  /** Hands the stagings back for reuse; the deltas they gave out own their memory. */
+  private releaseStagings(): void {
+    for (const staging of this.staged.values()) {
+      if (spareStagings.length >= SPARE_STAGINGS) break;
+      spareStagings.push(staging);
+    }
+    this.staged.clear();
   }
 
   commit(): Promise<CommitResult> {
@@ -937,6 +955,8 @@ class StoreTransaction implements Transaction {
       for (const [id, staging] of this.staged) deltas.set(id, staging.result());
     } catch (error) {
       return Promise.reject(error as Error);
+    } finally {
+      this.releaseStagings();
     }
     return this.store.commitStaged(deltas);
   }
@@ -944,7 +964,7 @@ class StoreTransaction implements Transaction {
   abort(): void {
     if (this.done) return;
     this.markDone();
-    this.staged.clear();
+    this.releaseStagings();
   }
 
   /** @internal */

@@ -372,6 +372,26 @@ describe('diff', () => {
     expect(c.id).toBe(3);
     expect(await s.diff(0, 6)).toHaveLength(2);
   });
+  test('the deltas kept for old epochs are not overwritten by later transactions staging runs', async () => {
+    const s = await fresh();
+    const a = await s.createPage({ size: 64 });
+    const b = await s.createPage({ size: 64 });
+    const snap = s.snapshot();
+    const { epoch: mid } = await s.update(a.id, [{ offset: 4, bytes: new Uint8Array([1, 2, 3]) }]);
+    // Later transactions stage other runs (the stagings are reused across transactions).
+    for (let k = 0; k < 20; k++) {
+      const tx = s.begin();
+      tx.stage(k % 2 === 0 ? a.id : b.id, [{ offset: 4, bytes: new Uint8Array([7, 7, 7, 7, 7]) }]);
+      tx.stage(b.id, [{ offset: k, bytes: new Uint8Array([k]) }]);
+      await tx.commit();
+    }
+    const [delta] = await s.diff(mid - 1, mid);
+    expect(delta?.kind).toBe('sparse');
+    if (delta?.kind === 'sparse') expect([...delta.runs.data]).toEqual([1, 2, 3]);
+    expect([...(await s.read(a.id, { epoch: mid })).subarray(0, 8)]).toEqual([0, 0, 0, 0, 1, 2, 3, 0]);
+    expect([...snap.read(a.id).subarray(0, 8)]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    snap.release();
+  });
 });
 
 describe('recovery', () => {
