@@ -38,11 +38,16 @@ function corrupt(message: string, cause?: unknown): PageError {
   return new PageError('DELTA_CORRUPT', message, cause === undefined ? undefined : { cause });
 }
 
-function frame(type: number, body: Uint8Array, options: DeltaEncodeOptions | undefined, fn: string): Uint8Array {
+function compressionOf(options: DeltaEncodeOptions | undefined, fn: string): DeltaCodec | 'none' {
   const compression = options?.compression ?? 'brotli';
   if (compression !== 'none' && compression !== 'brotli' && compression !== 'deflate-raw') {
     throw new PageError('INVALID_ARGUMENT', `${fn}: compression must be 'brotli', 'deflate-raw' or 'none', got ${String(compression)}`);
   }
+  return compression;
+}
+
+function frame(type: number, body: Uint8Array, options: DeltaEncodeOptions | undefined, fn: string): Uint8Array {
+  const compression = compressionOf(options, fn);
   let stored = body;
   let codec = CODEC_NONE;
   if (compression !== 'none' && body.length >= COMPRESS_MIN_BYTES) {
@@ -140,6 +145,16 @@ export function decodeDelta(bytes: Uint8Array): Delta {
  * pays (see {@link DeltaEncodeOptions}).
  */
 export function encodeDeltaBatch(deltas: readonly Delta[], options?: DeltaEncodeOptions): Uint8Array {
+  return encodeDeltaBatchAfter(0, deltas, options);
+}
+
+/**
+ * @internal `encodeDeltaBatch` with `prefix` bytes left free before the frame, for a caller that
+ * wraps the frame (the store record): when the body is stored uncompressed — the usual case for
+ * small commits — records, frame and prefix are written into one buffer sized up front, with no
+ * intermediate body or frame copies.
+ */
+export function encodeDeltaBatchAfter(prefix: number, deltas: readonly Delta[], options?: DeltaEncodeOptions): Uint8Array {
   if (!Array.isArray(deltas)) {
     throw new PageError('INVALID_ARGUMENT', `encodeDeltaBatch: deltas must be an array, got ${deltas === null ? 'null' : typeof deltas}`);
   }
@@ -153,12 +168,33 @@ export function encodeDeltaBatch(deltas: readonly Delta[], options?: DeltaEncode
     length += recordLength(delta, zero);
   }
   if (deltas.length > 0xffff_ffff) throw new PageError('INVALID_ARGUMENT', `encodeDeltaBatch: ${deltas.length} deltas exceed the 2^32 − 1 a batch holds`);
+  const compression = compressionOf(options, 'encodeDeltaBatch');
+  if (compression === 'none' || length < COMPRESS_MIN_BYTES) {
+    // Stored as is (`frame` would not compress it either): one buffer, written in place.
+    const out = new Uint8Array(prefix + HEADER + length + CRC);
+    const view = new DataView(out.buffer);
+    view.setUint8(prefix, DELTA_FORMAT_VERSION);
+    view.setUint8(prefix + 1, FRAME_BATCH);
+    view.setUint8(prefix + 2, CODEC_NONE);
+    view.setUint8(prefix + 3, 0);
+    view.setUint32(prefix + 4, length, true);
+    const bodyAt = prefix + HEADER;
+    view.setUint32(bodyAt, deltas.length, true);
+    let at = bodyAt + 4;
+    for (let k = 0; k < deltas.length; k++) at = writeRecord(deltas[k] as Delta, out, view, at, zeros[k]);
+    view.setUint32(at, crc32c(out.subarray(prefix, at)), true);
+    return out;
+  }
   const body = new Uint8Array(length);
   const view = new DataView(body.buffer);
   view.setUint32(0, deltas.length, true);
   let at = 4;
   for (let k = 0; k < deltas.length; k++) at = writeRecord(deltas[k] as Delta, body, view, at, zeros[k]);
-  return frame(FRAME_BATCH, body, options, 'encodeDeltaBatch');
+  const framed = frame(FRAME_BATCH, body, options, 'encodeDeltaBatch');
+  if (prefix === 0) return framed;
+  const out = new Uint8Array(prefix + framed.length);
+  out.set(framed, prefix);
+  return out;
 }
 
 /**

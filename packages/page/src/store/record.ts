@@ -2,7 +2,7 @@
 // docs/formats/store-record.md. It holds everything replay needs — the pages the commit created
 // and the bound delta of every page it changed — so replay runs no user code, and the deltas'
 // before-images let a reader walk the log backwards too.
-import { decodeDeltaBatch, decodeDeltaBatchViews, encodeDeltaBatch } from '../delta/encoding.js';
+import { decodeDeltaBatch, decodeDeltaBatchViews, encodeDeltaBatchAfter } from '../delta/encoding.js';
 import type { Delta } from '../delta/types.js';
 import { LOCATION_CODES, locationCode } from '../checkpoint/format.js';
 import { PageError } from '../errors.js';
@@ -30,9 +30,10 @@ export interface StoreRecord {
 
 /** The payload of the commit creating `creations` and applying `deltas`. */
 export function encodeStoreRecord(creations: readonly PageCreation[], deltas: readonly Delta[], compress: boolean): Uint8Array {
-  const batch = encodeDeltaBatch(deltas, { compression: compress ? 'brotli' : 'none' });
-  const out = new Uint8Array(HEADER_BYTES + creations.length * CREATION_BYTES + batch.byteLength);
-  const view = new DataView(out.buffer);
+  // The delta batch is framed in place after the header and creations: one buffer, no copies.
+  const prefix = HEADER_BYTES + creations.length * CREATION_BYTES;
+  const out = encodeDeltaBatchAfter(prefix, deltas, { compression: compress ? 'brotli' : 'none' });
+  const view = new DataView(out.buffer, out.byteOffset, prefix);
   view.setUint8(0, STORE_RECORD_VERSION);
   view.setUint8(1, KIND_COMMIT);
   view.setUint16(2, 0, true);
@@ -44,7 +45,6 @@ export function encodeStoreRecord(creations: readonly PageCreation[], deltas: re
     view.setUint8(at + 8, locationCode(c.location));
     at += CREATION_BYTES;
   }
-  out.set(batch, at);
   return out;
 }
 
