@@ -306,6 +306,8 @@ export class TLog {
       }
       if (records.length === 0) return Promise.resolve();
       this.acceptedEpoch = prev;
+      const now = this.writeNow(records, bytes);
+      if (now !== null) return now;
       return new Promise<void>((resolve, reject) => {
         this.queue.push({ records, bytes, resolve, reject });
         this.pumping ??= this.pump();
@@ -434,6 +436,45 @@ export class TLog {
     this.pumping = null;
   }
 
+  /**
+   * `sync` with nothing queued or in flight: writes the records at once with one durable pwrite on
+   * this thread, as the pump would, but without its queue entry, promise executor and async steps.
+   * Null when the records need the pump: something queued, a rotation or a fill-ahead first.
+   */
+  private writeNow(records: readonly TLogRecord[], bytes: number): Promise<void> | null {
+    if (!this.dsync || this.pumping !== null || this.queue.length > 0 || !this.activeFile.dsync) return null;
+    const seg = this.active;
+    const writeEnd = seg.end + bytes + FRAME_HEADER_BYTES;
+    if (seg.sealed || writeEnd > this.segmentBytes || (this.preallocate && writeEnd > this.filledTo)) return null;
+    this.reserve(bytes + FRAME_HEADER_BYTES);
+    let pos = 0;
+    for (const r of records) pos = this.putFrame(pos, r, seg.salt);
+    // The zeroed frame header after the records marks the clean end (see writeBatch).
+    this.writeBuf.fill(0, pos, pos + FRAME_HEADER_BYTES);
+    try {
+      this.activeFile.writeSync(this.writeBuf.subarray(0, pos + FRAME_HEADER_BYTES), seg.end);
+    } catch (cause) {
+      this.failure = ioError(`append to ${this.dir} failed; the log refuses writes until reopened`, cause);
+      return Promise.reject(this.failure);
+    }
+    if (writeEnd > this.filledTo) this.filledTo = writeEnd;
+    const last = (records.at(-1) as TLogRecord).epoch;
+    seg.end += pos;
+    seg.lastEpoch = last;
+    seg.firstEpoch ??= (records[0] as TLogRecord).epoch;
+    seg.ackedEnd = seg.end;
+    this.ackedEpoch = last;
+    this.maybePreallocate();
+    return Promise.resolve();
+  }
+
+  /** Writes record `r` framed at `pos` of the write buffer (reserved by the caller); returns the offset after it. */
+  private putFrame(pos: number, r: TLogRecord, salt: number): number {
+    this.writeBuf.set(r.payload, pos + FRAME_HEADER_BYTES);
+    writeFrameHeader(this.writeBuf, pos, RECORD_MAGIC, r.payload.byteLength, r.epoch, this.ackedEpoch, salt);
+    return pos + FRAME_HEADER_BYTES + r.payload.byteLength;
+  }
+
   private takeBatch(): Pending[] {
     // `sync` gives every commit its own fsync; the others take what has queued up meanwhile.
     if (this.durability === 'sync') return this.queue.splice(0, 1);
@@ -482,9 +523,7 @@ export class TLog {
           await this.rotate();
         }
         this.reserve(pos + frame + FRAME_HEADER_BYTES);
-        this.writeBuf.set(r.payload, pos + FRAME_HEADER_BYTES);
-        writeFrameHeader(this.writeBuf, pos, RECORD_MAGIC, r.payload.byteLength, r.epoch, this.ackedEpoch, this.active.salt);
-        pos += frame;
+        pos = this.putFrame(pos, r, this.active.salt);
         first ??= r.epoch;
         last = r.epoch;
       }
