@@ -129,6 +129,20 @@ describe('tlog durability', () => {
     expect((await readAll(again)).map((r) => r.epoch)[0]).toBe(1);
     await again.close();
   });
+  test('under sync, a failed write rejects the commit and every later append with IO_ERROR; reopening keeps what was acknowledged', async () => {
+    const fs = new CrashFileSystem();
+    const { log } = await openLog(fs, { durability: 'sync', segmentBytes: 1 << 20, preallocate: false });
+    await log.append(1, payloadFor(1, 10));
+    await log.append(2, payloadFor(2, 10));
+    fs.failAt('write', 1);
+    await expect(log.append(3, payloadFor(3, 10))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(log.append(4, payloadFor(4, 10))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    expect(log.lastEpoch).toBe(2);
+    await log.close();
+    const { log: again } = await openLog(fs, { durability: 'sync' });
+    expect((await readAll(again)).map((r) => r.epoch)).toEqual([1, 2]);
+    await again.close();
+  });
 });
 
 describe('tlog refuses bad input with the log unchanged', () => {
