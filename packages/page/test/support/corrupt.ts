@@ -1,25 +1,11 @@
 // Helpers that damage log files the way disks do — a flipped bit, a file cut short — and read
 // them back, through any LogFileSystem (the real one or the crash simulator).
 import type { LogFileSystem } from '../../src/index.js';
+import { readWhole } from '../../src/store/files.js';
 import { FRAME_HEADER_BYTES, SEGMENT_HEADER_BYTES, readFrame, saltOf } from '../../src/tlog/format.js';
 
-/** The whole current content of `path`. */
-export async function readBytes(fs: LogFileSystem, path: string): Promise<Uint8Array> {
-  const file = await fs.open(path, 'read');
-  try {
-    const size = await file.size();
-    const out = new Uint8Array(size);
-    let got = 0;
-    while (got < size) {
-      const n = await file.read(out, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return out.subarray(0, got);
-  } finally {
-    await file.close();
-  }
-}
+/** The whole current content of `path` (the store's own reader). */
+export const readBytes: (fs: LogFileSystem, path: string) => Promise<Uint8Array> = readWhole;
 
 /** Flips bit `bit` of the byte at `offset` of `path`, durably. */
 export async function flipBit(fs: LogFileSystem, path: string, offset: number, bit = 0): Promise<void> {
