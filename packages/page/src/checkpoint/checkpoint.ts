@@ -69,9 +69,10 @@ const BACKOFF_MAX = 256;
  * spending a whole-page compression on it. After BACKOFF_AFTER pages in a row that did not
  * compress, only every 2nd, 4th, … (at most every BACKOFF_MAX-th) page is tried, and the first
  * one that compresses resumes trying every page: a checkpoint of noise does not pay a brotli call
- * per page, one of compressible data loses nothing.
+ * per page, one of compressible data loses nothing. A store keeps one across its checkpoints, so
+ * a store of noise stays backed off instead of probing its first pages again every checkpoint.
  */
-class ImageCompressor {
+export class ImageCompressor {
   private misses = 0;
   private skipped = 0;
 
@@ -303,6 +304,8 @@ export interface WriteCheckpointOptions {
   readonly chunkBytes?: number;
   /** Chunk buffers kept between the checkpoints of one store; without it, fresh ones. */
   readonly buffers?: PackBuffers | undefined;
+  /** The compressor's back-off kept between the checkpoints of one store; without it, a fresh one. */
+  readonly compressor?: ImageCompressor | undefined;
 }
 
 /** What {@link writeCheckpoint} wrote. */
@@ -365,7 +368,7 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
   for (const p of previous?.packs ?? []) previousPacks.set(p.epoch, p);
   const entries: ManifestEntry[] = [];
   const packs = new Map<number, PackRef>();
-  const compressor = compress ? new ImageCompressor() : null;
+  const compressor = compress ? (options.compressor ?? new ImageCompressor()) : null;
   const packPath = join(dir, packName(epoch));
   let pack: PackWriter | null = null;
   let pagesWritten = 0;

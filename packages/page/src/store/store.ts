@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PageAllocator, isPhysicalError, mappedSupported } from '@mmsb/physical';
 import type { PageHandle } from '@mmsb/physical';
-import { PackBuffers, listCheckpoints, removeCheckpointTemps, retireCheckpoints, writeCheckpoint } from '../checkpoint/checkpoint.js';
+import { ImageCompressor, PackBuffers, listCheckpoints, removeCheckpointTemps, retireCheckpoints, writeCheckpoint } from '../checkpoint/checkpoint.js';
 import type { CheckpointPage } from '../checkpoint/checkpoint.js';
 import type { Manifest } from '../checkpoint/format.js';
 import { applyDelta } from '../delta/apply.js';
@@ -239,6 +239,8 @@ class LivePageStore implements PageStore {
   private checkpointQueue: Promise<unknown> = Promise.resolve();
   /** The pack writer's chunk buffers, reused by every checkpoint of this store (they run one at a time). */
   private readonly packBuffers = new PackBuffers();
+  /** The checkpoint compressor's back-off, kept between checkpoints (they run one at a time). */
+  private readonly imageCompressor = new ImageCompressor();
   private closed = false;
   private closing: Promise<void> | null = null;
 
@@ -852,6 +854,7 @@ class LivePageStore implements PageStore {
         compress: this.compress,
         onProgress,
         buffers: this.packBuffers,
+        compressor: this.imageCompressor,
       });
       this.lastManifest = written.manifest;
       const { oldestKept } = await retireCheckpoints(this.fs, this.checkpointsDir, this.keepCheckpoints, this.durable);
