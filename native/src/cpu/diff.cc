@@ -1,7 +1,7 @@
 // Diffing two pages into runs. Real diffs are mostly equal bytes, so the cost is the scan for the
 // next differing byte: AVX2 compares 32 bytes (two blocks per iteration) and skips equal regions
 // with one movemask test; the end of a differing stretch is found the same way with the mask
-// inverted. Stretches go through the shared fold_stretch so the GPU path draws the same runs.
+// inverted. Stretches go through the shared add_stretch (fold_stretch) so the GPU path draws the same runs.
 #include <cstring>
 
 #if defined(__x86_64__)
@@ -130,14 +130,10 @@ Status diff_pages(const uint8_t* before, const uint8_t* after, size_t n, uint32_
     const size_t start = next_diff(before, after, i, n);
     if (start >= n) break;
     const size_t end = next_equal(before, after, start + 1, n);
-    if (!fold_stretch(&last, have_last, static_cast<uint32_t>(start), static_cast<uint32_t>(end), merge_gap)) {
-      if (have_last) out->push_back(last);
-      last = RunSpan{static_cast<uint32_t>(start), static_cast<uint32_t>(end)};
-      have_last = true;
-    }
+    add_stretch(out, &last, &have_last, start, end, merge_gap);
     i = end;
   }
-  if (have_last) out->push_back(last);
+  flush_stretch(out, last, have_last);
   return Status::Ok;
 }
 

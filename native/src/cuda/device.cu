@@ -277,14 +277,10 @@ Status diff_pages(int device, const void* before, const void* after, size_t n, u
     if (start >= n) break;
     size_t end = start + 1;
     while (end < n && bit(end)) ++end;
-    if (!fold_stretch(&last, have_last, static_cast<uint32_t>(start), static_cast<uint32_t>(end), merge_gap)) {
-      if (have_last) out->push_back(last);
-      last = RunSpan{static_cast<uint32_t>(start), static_cast<uint32_t>(end)};
-      have_last = true;
-    }
+    add_stretch(out, &last, &have_last, start, end, merge_gap);
     i = end;
   }
-  if (have_last) out->push_back(last);
+  flush_stretch(out, last, have_last);
   return Status::Ok;
 }
 

@@ -23,4 +23,21 @@ MMSB_HD inline bool fold_stretch(RunSpan* last, bool have_last, uint32_t start, 
   return false;
 }
 
+// Host side of both paths: folds the stretch into `last`, or emits `last` to `out` (anything with
+// push_back(RunSpan)) and starts a new run with it. Call flush_stretch once at the end.
+template <class Out>
+inline void add_stretch(Out* out, RunSpan* last, bool* have_last, size_t start, size_t end, uint32_t merge_gap) {
+  const uint32_t s = static_cast<uint32_t>(start);
+  const uint32_t e = static_cast<uint32_t>(end);
+  if (fold_stretch(last, *have_last, s, e, merge_gap)) return;
+  if (*have_last) out->push_back(*last);
+  *last = RunSpan{s, e};
+  *have_last = true;
+}
+
+template <class Out>
+inline void flush_stretch(Out* out, const RunSpan& last, bool have_last) {
+  if (have_last) out->push_back(last);
+}
+
 }  // namespace mmsb
