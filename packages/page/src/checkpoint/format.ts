@@ -117,6 +117,39 @@ function getU64(view: DataView, at: number): number {
   return view.getUint32(at + 4, true) * TWO_32 + view.getUint32(at, true);
 }
 
+/** The first 28 bytes of a manifest entry, laid out alike in formats 1 and 2. */
+interface EntryHead {
+  readonly id: number;
+  readonly size: number;
+  /** Undefined for an unknown location code (checkEntry reports it). */
+  readonly location: PageLocation | undefined;
+  /** The raw codec byte (checkEntry checks it). */
+  readonly codec: number;
+  readonly createdEpoch: number;
+  readonly epoch: number;
+}
+
+function readEntryHead(view: DataView, at: number): EntryHead {
+  return {
+    id: view.getUint32(at, true),
+    size: view.getUint32(at + 4, true),
+    location: LOCATION_CODES[view.getUint8(at + 8)],
+    codec: view.getUint8(at + 9),
+    createdEpoch: getU64(view, at + 12),
+    epoch: getU64(view, at + 20),
+  };
+}
+
+/** Writes an entry's first 28 bytes (id, size, location, codec, created epoch, epoch). */
+export function writeEntryHead(view: DataView, at: number, e: ManifestEntry): void {
+  view.setUint32(at, e.id, true);
+  view.setUint32(at + 4, e.size, true);
+  view.setUint8(at + 8, locationCode(e.location));
+  view.setUint8(at + 9, e.codec);
+  putU64(view, at + 12, e.createdEpoch);
+  putU64(view, at + 20, e.epoch);
+}
+
 /** The header of the pack of `epoch`. */
 export function encodePackHeader(epoch: number): Uint8Array {
   const out = new Uint8Array(PACK_HEADER_BYTES);
@@ -152,12 +185,7 @@ export function encodeManifest(manifest: Omit<Manifest, 'format'>): Uint8Array {
   for (const e of manifest.entries) {
     const k = e.pack === null ? undefined : index.get(e.pack);
     if (k === undefined) throw new Error(`manifest entry of page ${e.id} names no pack of the manifest`);
-    view.setUint32(at, e.id, true);
-    view.setUint32(at + 4, e.size, true);
-    view.setUint8(at + 8, locationCode(e.location));
-    view.setUint8(at + 9, e.codec);
-    putU64(view, at + 12, e.createdEpoch);
-    putU64(view, at + 20, e.epoch);
+    writeEntryHead(view, at, e);
     view.setUint32(at + 28, k, true);
     putU64(view, at + 32, e.offset);
     view.setUint32(at + 40, e.storedBytes, true);
@@ -187,15 +215,11 @@ function decodeV1(view: DataView, end: number, epoch: number): Manifest | string
   let at = V1_HEADER_BYTES;
   let prevId = -1;
   for (let k = 0; k < n; k++, at += V1_ENTRY_BYTES) {
-    const location = LOCATION_CODES[view.getUint8(at + 8)];
-    const codec = view.getUint8(at + 9);
+    const { location, codec, ...head } = readEntryHead(view, at);
     const e: ManifestEntry = {
-      id: view.getUint32(at, true),
-      size: view.getUint32(at + 4, true),
+      ...head,
       location: location ?? 'cpu',
       codec: codec === 1 ? 1 : 0,
-      createdEpoch: getU64(view, at + 12),
-      epoch: getU64(view, at + 20),
       pack: null,
       offset: 0,
       storedBytes: view.getUint32(at + 28, true),
@@ -230,16 +254,12 @@ function decodeV2(view: DataView, end: number, epoch: number): Manifest | string
   const entries: ManifestEntry[] = [];
   let prevId = -1;
   for (let k = 0; k < n; k++, at += V2_ENTRY_BYTES) {
-    const location = LOCATION_CODES[view.getUint8(at + 8)];
-    const codec = view.getUint8(at + 9);
+    const { location, codec, ...head } = readEntryHead(view, at);
     const pack = packs[view.getUint32(at + 28, true)];
     const e: ManifestEntry = {
-      id: view.getUint32(at, true),
-      size: view.getUint32(at + 4, true),
+      ...head,
       location: location ?? 'cpu',
       codec: codec === 1 ? 1 : 0,
-      createdEpoch: getU64(view, at + 12),
-      epoch: getU64(view, at + 20),
       pack: pack?.epoch ?? null,
       offset: getU64(view, at + 32),
       storedBytes: view.getUint32(at + 40, true),

@@ -3,7 +3,7 @@
 // format-2 checkpoints of a store as format-1 ones, byte by byte as format 1 lays them out
 // (docs/formats/checkpoint.md, "Format 1"), and removes the packs.
 import { crc32c } from '@mmsb/native';
-import { decodeManifest, imageName, locationCode, manifestEpoch, packName } from '../../src/checkpoint/format.js';
+import { decodeManifest, imageName, manifestEpoch, packName, writeEntryHead } from '../../src/checkpoint/format.js';
 import type { ManifestEntry } from '../../src/checkpoint/format.js';
 import type { CrashFileSystem } from '../support/crash-fs.js';
 
@@ -26,12 +26,7 @@ export function encodeManifestV1(epoch: number, entries: readonly ManifestEntry[
   view.setUint32(28, 48, true);
   let at = 32;
   for (const e of entries) {
-    view.setUint32(at, e.id, true);
-    view.setUint32(at + 4, e.size, true);
-    view.setUint8(at + 8, locationCode(e.location));
-    view.setUint8(at + 9, e.codec);
-    putU64(view, at + 12, e.createdEpoch);
-    putU64(view, at + 20, e.epoch);
+    writeEntryHead(view, at, e);
     view.setUint32(at + 28, e.storedBytes, true);
     view.setUint32(at + 32, e.storedCrc, true);
     view.setUint32(at + 36, e.rawCrc, true);
