@@ -26,19 +26,23 @@ napi_value undefined(napi_env env) {
   return u;
 }
 
-napi_value copy_bytes(napi_env env, napi_callback_info info) {
+// The kernels whose arguments are (dst, src) views and that refuse mismatched lengths.
+using DstSrcKernel = Status (*)(uint8_t*, size_t, const uint8_t*, size_t, Error*);
+
+napi_value dst_src_call(napi_env env, napi_callback_info info, const char* fn, DstSrcKernel kernel) {
   napi_value argv[2];
   if (!args(env, info, argv)) return nullptr;
   uint8_t *dst, *src;
   size_t dst_len, src_len;
-  if (!u8_view(env, argv[0], "copyBytes", "dst", &dst, &dst_len) ||
-      !u8_view(env, argv[1], "copyBytes", "src", &src, &src_len)) {
+  if (!u8_view(env, argv[0], fn, "dst", &dst, &dst_len) || !u8_view(env, argv[1], fn, "src", &src, &src_len)) {
     return nullptr;
   }
   Error err;
-  if (cpu::copy_bytes(dst, dst_len, src, src_len, &err) != Status::Ok) return throw_error(env, err);
+  if (kernel(dst, dst_len, src, src_len, &err) != Status::Ok) return throw_error(env, err);
   return undefined(env);
 }
+
+napi_value copy_bytes(napi_env env, napi_callback_info info) { return dst_src_call(env, info, "copyBytes", cpu::copy_bytes); }
 
 napi_value zero_bytes(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -289,18 +293,7 @@ napi_value diff_pages_staged(napi_env env, napi_callback_info info) {
   MMSB_NAPI_GUARD_END(env)
 }
 
-napi_value xor_into(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  if (!args(env, info, argv)) return nullptr;
-  uint8_t *dst, *src;
-  size_t dst_len, src_len;
-  if (!u8_view(env, argv[0], "xorInto", "dst", &dst, &dst_len) || !u8_view(env, argv[1], "xorInto", "src", &src, &src_len)) {
-    return nullptr;
-  }
-  Error err;
-  if (cpu::xor_into(dst, dst_len, src, src_len, &err) != Status::Ok) return throw_error(env, err);
-  return undefined(env);
-}
+napi_value xor_into(napi_env env, napi_callback_info info) { return dst_src_call(env, info, "xorInto", cpu::xor_into); }
 
 napi_value crc32c(napi_env env, napi_callback_info info) {
   napi_value argv[2];
