@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createPage, currentEpoch, listPages, mmsbStart, mmsbStop, queryPage, checkpoint, transaction } from '../dist/index.js';
+import { SeededRandom, createPage, currentEpoch, listPages, mmsbStart, mmsbStop, queryPage, checkpoint, transaction } from '../dist/index.js';
 
 export const KILL9_PAGES = 4;
 export const KILL9_PAGE_SIZE = 4096;
@@ -25,17 +25,10 @@ export const CHECKPOINT_EVERY = 97;
 
 const self = fileURLToPath(import.meta.url);
 
-/** xorshift32 from a seed: the same numbers for the same seed. */
+/** The façade's seeded generator as a function: the same numbers for the same seed. */
 export function seeded(seed) {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 /**

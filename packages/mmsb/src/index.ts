@@ -68,3 +68,4 @@ export { doctorReport, formatDoctorReport } from './commands/doctor.js';
 export type { DoctorReport } from './commands/doctor.js';
 export { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PAGE_ERROR_EXIT_CODES } from './exit-codes.js';
 export { MMSB_VERSION } from './version.js';
+export { SeededRandom } from './random.js';

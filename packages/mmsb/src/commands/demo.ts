@@ -13,7 +13,7 @@ import { checkpoint, createPage, digest, mmsbStart, mmsbStop, transaction } from
 import type { MmsbState } from '../facade.js';
 import { formatBandwidth, formatBytes, formatMs, formatRate, perSecond } from '../internal/format.js';
 import type { Progress } from '../internal/progress.js';
-import { SeededRandom } from '../internal/random.js';
+import { SeededRandom } from '../random.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {

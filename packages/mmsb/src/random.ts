@@ -1,4 +1,5 @@
-// A seeded generator for the demo's workload (DESIGN.md §4: never Math.random).
+// A seeded generator for workloads that must replay exactly (DESIGN.md §4: never Math.random):
+// the demo and the kill -9 test use it.
 
 /** xorshift32: the same sequence for the same seed; `next()` is a uint32. */
 export class SeededRandom {
