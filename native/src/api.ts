@@ -104,3 +104,61 @@ export interface DeviceKernels {
   xorInto(dst: DeviceBuffer, src: DeviceBuffer): void;
   crc32c(data: DeviceBuffer, seed?: number): number;
 }
+
+/**
+ * The standard semirings the native module and its TS twin specialise, by their (⊕, ⊗):
+ * `or-and` is boolean (values 0/1; any non-zero reads as 1), `plus-times` is f64 arithmetic,
+ * `min-plus` tropical (zero +∞, one 0), `max-plus` (zero −∞, one 0), `max-times` Viterbi
+ * (zero 0, one 1), `max-min` widest path (zero −∞, one +∞) and `log-plus` the log semiring
+ * (⊕ = logaddexp, ⊗ = +; zero −∞, one 0).
+ */
+export type SemiringOp = 'or-and' | 'plus-times' | 'min-plus' | 'max-plus' | 'max-times' | 'max-min' | 'log-plus';
+
+/**
+ * A sparse matrix in compressed sparse rows, as the kernels read it: row i's entries are
+ * `colIdx[rowPtr[i] .. rowPtr[i+1])` with `values` at the same positions. `values` null means
+ * every stored entry is the semiring's one (a pattern matrix). A CSC matrix is the CSR of its
+ * transpose, so the kernels need only this shape.
+ */
+export interface CsrArrays {
+  readonly nrows: number;
+  readonly ncols: number;
+  /** Length nrows + 1, non-decreasing, rowPtr[0] = 0. */
+  readonly rowPtr: Int32Array;
+  /** Length rowPtr[nrows]; each in [0, ncols). */
+  readonly colIdx: Int32Array;
+  readonly values: Float64Array | null;
+}
+
+/**
+ * Semiring kernels over f64 values, one specialised loop per `SemiringOp` (no ⊕/⊗ closure per
+ * element). `nativeSemiringKernels` and `tsSemiringKernels` both implement it, and give
+ * bit-identical results for every op except `log-plus`, where libm may differ in the last ulp.
+ * Every sum runs in storage order (row by row, left to right).
+ */
+export interface SemiringKernels {
+  /**
+   * Pull, y = A ⊗ x: for every row i the mask allows, y[i] = ⊕ over row i of A[i,k] ⊗ x[k]
+   * (the semiring's zero for an empty row); rows the mask forbids keep their y[i]. `mask` has
+   * nrows bytes, non-zero = allowed; `complementMask` flips it. x has ncols values, y nrows;
+   * x and y must not overlap.
+   */
+  spmv(op: SemiringOp, a: CsrArrays, x: Float64Array, y: Float64Array, mask?: Uint8Array | null, complementMask?: boolean): void;
+  /**
+   * Push from a sparse x, y ⊕= xᵀ ⊗ A (rows of A are the sources): for t < count, with
+   * i = xIndices[t], every entry (i, j) does y[j] = y[j] ⊕ (xValues[t] ⊗ A[i,j]). Each j whose y[j]
+   * changed value and whose `mark[j]` was 0 gets mark[j] = 1 and is appended to `changed`; returns
+   * how many were appended. The caller clears the marks it reads. y and mark have ncols entries;
+   * `changed` must have room for ncols.
+   */
+  spmspvPush(
+    op: SemiringOp,
+    a: CsrArrays,
+    xIndices: Int32Array,
+    xValues: Float64Array,
+    count: number,
+    y: Float64Array,
+    mark: Uint8Array,
+    changed: Int32Array,
+  ): number;
+}
