@@ -1,7 +1,6 @@
 /**
- * @mmsb/semiring — layer 2 of MMSB: Semiring<T> and the standard semirings, sparse matrices/vectors over them, delta router and merge.
- *
- * Nothing of this layer is built yet; see README.md. The package exists so that the layer
- * boundaries are enforced from the start.
+ * @mmsb/semiring — layer 2 of MMSB: Semiring<T> and the standard semirings, sparse matrices and
+ * vectors over them, GraphBLAS-style operations, graph algorithms, delta router and merge.
  */
-export {};
+export { isSemiringError, SemiringError } from './errors.js';
+export type { SemiringErrorCode } from './errors.js';

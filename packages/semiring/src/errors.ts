@@ -1,0 +1,43 @@
+/**
+ * Every way layer 2 refuses a request. Callers switch on the code, never on the message.
+ *
+ * - `INVALID_ARGUMENT`: a value outside its domain (a negative size, a non-integer vertex id).
+ * - `DIMENSION_MISMATCH`: operands whose shapes do not fit (an n×m matrix times a vector of length k ≠ m).
+ * - `INDEX_OUT_OF_RANGE`: a row, column or vertex index outside its matrix or vector.
+ * - `DUPLICATE_ENTRY`: an edge list that gives one (row, column) twice with no ⊕ to combine them.
+ * - `MTX_PARSE`: a Matrix Market file that does not parse; the message names the line.
+ * - `NEGATIVE_WEIGHT`: Dijkstra met a negative (or NaN) edge weight.
+ * - `NEGATIVE_CYCLE`: Bellman–Ford found a cycle of negative total weight reachable from the source.
+ * - `UNSUPPORTED`: a request the layer understands but does not implement (a complex Matrix Market field).
+ */
+export type SemiringErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'DIMENSION_MISMATCH'
+  | 'INDEX_OUT_OF_RANGE'
+  | 'DUPLICATE_ENTRY'
+  | 'MTX_PARSE'
+  | 'NEGATIVE_WEIGHT'
+  | 'NEGATIVE_CYCLE'
+  | 'UNSUPPORTED';
+
+/** The one error class of `@mmsb/semiring`. A refused call leaves its operands unchanged. */
+export class SemiringError extends Error {
+  /** What went wrong, as a literal callers can switch on. */
+  readonly code: SemiringErrorCode;
+
+  /**
+   * @param code what went wrong
+   * @param message names the wrong value and what was expected
+   * @param options `cause`: the underlying error
+   */
+  constructor(code: SemiringErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SemiringError';
+    this.code = code;
+  }
+}
+
+/** True when `error` is a {@link SemiringError}, optionally of the given code. */
+export function isSemiringError(error: unknown, code?: SemiringErrorCode): error is SemiringError {
+  return error instanceof SemiringError && (code === undefined || error.code === code);
+}
