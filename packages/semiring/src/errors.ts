@@ -9,6 +9,12 @@
  * - `NEGATIVE_WEIGHT`: Dijkstra met a negative (or NaN) edge weight.
  * - `NEGATIVE_CYCLE`: Bellman–Ford found a cycle of negative total weight reachable from the source.
  * - `UNSUPPORTED`: a request the layer understands but does not implement (a complex Matrix Market field).
+ * - `UNKNOWN_PAGE`: the delta router met a delta for a page it was told to expect registered, and it is not.
+ * - `SIZE_MISMATCH`: a delta whose page size disagrees with the size registered (or first seen) for its page.
+ * - `MISALIGNED_RUN`: a run of a delta to a typed page that does not start and end on element boundaries.
+ * - `UNKNOWN_LAYOUT`: a typed page registered with an element type the router does not know.
+ * - `ROUTE_CONFLICT`: two deltas to one page with the same (epoch, writer), whose order nothing decides;
+ *   or a page re-registered while deltas for it wait.
  */
 export type SemiringErrorCode =
   | 'INVALID_ARGUMENT'
@@ -18,7 +24,13 @@ export type SemiringErrorCode =
   | 'MTX_PARSE'
   | 'NEGATIVE_WEIGHT'
   | 'NEGATIVE_CYCLE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  // delta router
+  | 'UNKNOWN_PAGE'
+  | 'SIZE_MISMATCH'
+  | 'MISALIGNED_RUN'
+  | 'UNKNOWN_LAYOUT'
+  | 'ROUTE_CONFLICT';
 
 /** The one error class of `@mmsb/semiring`. A refused call leaves its operands unchanged. */
 export class SemiringError extends Error {
