@@ -107,10 +107,16 @@ export interface DeviceKernels {
 
 /**
  * The standard semirings the native module and its TS twin specialise, by their (⊕, ⊗):
- * `or-and` is boolean (values 0/1; any non-zero reads as 1), `plus-times` is f64 arithmetic,
- * `min-plus` tropical (zero +∞, one 0), `max-plus` (zero −∞, one 0), `max-times` Viterbi
- * (zero 0, one 1), `max-min` widest path (zero −∞, one +∞) and `log-plus` the log semiring
+ * `or-and` is boolean (results are 0 or 1; any non-zero input, NaN included, reads as 1:
+ * a ⊕ b = (a ≠ 0 || b ≠ 0) ? 1 : 0, a ⊗ b = (a ≠ 0 && b ≠ 0) ? 1 : 0), `plus-times` is f64
+ * arithmetic, `min-plus` tropical (zero +∞, one 0), `max-plus` (zero −∞, one 0), `max-times`
+ * Viterbi (zero 0, one 1), `max-min` widest path (zero −∞, one +∞) and `log-plus` the log semiring
  * (⊕ = logaddexp, ⊗ = +; zero −∞, one 0).
+ *
+ * min and max, as ⊕ and as the ⊗ of `max-min`, are `Math.min` and `Math.max` (IEEE 754-2019
+ * minimum/maximum): NaN wins, and −0 < +0. So they are exactly commutative and associative and a
+ * min/max reduction has one answer whatever order it runs in. logaddexp(a, b) is b when a = −∞, a
+ * when b = −∞, a + ln 2 when a = b, else max(a, b) + log1p(exp(−|a − b|)).
  */
 export type SemiringOp = 'or-and' | 'plus-times' | 'min-plus' | 'max-plus' | 'max-times' | 'max-min' | 'log-plus';
 
@@ -121,20 +127,32 @@ export type SemiringOp = 'or-and' | 'plus-times' | 'min-plus' | 'max-plus' | 'ma
  * transpose, so the kernels need only this shape.
  */
 export interface CsrArrays {
+  /** An integer in [0, 2^31 − 1). */
   readonly nrows: number;
+  /** An integer in [0, 2^31 − 1). */
   readonly ncols: number;
   /** Length nrows + 1, non-decreasing, rowPtr[0] = 0. */
   readonly rowPtr: Int32Array;
   /** Length rowPtr[nrows]; each in [0, ncols). */
   readonly colIdx: Int32Array;
+  /** Length rowPtr[nrows], or null for a pattern matrix. */
   readonly values: Float64Array | null;
 }
 
 /**
  * Semiring kernels over f64 values, one specialised loop per `SemiringOp` (no ⊕/⊗ closure per
  * element). `nativeSemiringKernels` and `tsSemiringKernels` both implement it, and give
- * bit-identical results for every op except `log-plus`, where libm may differ in the last ulp.
- * Every sum runs in storage order (row by row, left to right).
+ * bit-identical results for every op except `log-plus`, where libm may differ in the last ulp;
+ * a NaN result is NaN in both, but its sign and payload are unspecified. A `plus-times` or
+ * `log-plus` sum runs in storage order from the semiring's zero: y = ((0 ⊕ p₀) ⊕ p₁) ⊕ …; min and
+ * max reductions have one answer in any order (see `SemiringOp`), so native may vectorise them.
+ *
+ * Both check their arguments before writing anything, and a failure writes nothing:
+ * INVALID_ARGUMENT for a wrong type, an unknown op, a non-integer or out-of-range size or count, a
+ * rowPtr that does not start at 0 or decreases, or x overlapping y; LENGTH_MISMATCH for an array
+ * of the wrong length; INDEX_OUT_OF_RANGE for a column index outside [0, ncols) or a source row
+ * outside [0, nrows). To stay proportional to the work, `spmv` checks all of rowPtr but only the
+ * column indices of the rows the mask allows, and `spmspvPush` checks only the rows it reads.
  */
 export interface SemiringKernels {
   /**
@@ -146,10 +164,11 @@ export interface SemiringKernels {
   spmv(op: SemiringOp, a: CsrArrays, x: Float64Array, y: Float64Array, mask?: Uint8Array | null, complementMask?: boolean): void;
   /**
    * Push from a sparse x, y ⊕= xᵀ ⊗ A (rows of A are the sources): for t < count, with
-   * i = xIndices[t], every entry (i, j) does y[j] = y[j] ⊕ (xValues[t] ⊗ A[i,j]). Each j whose y[j]
-   * changed value and whose `mark[j]` was 0 gets mark[j] = 1 and is appended to `changed`; returns
-   * how many were appended. The caller clears the marks it reads. y and mark have ncols entries;
-   * `changed` must have room for ncols.
+   * i = xIndices[t], every entry (i, j) in storage order does y[j] = y[j] ⊕ (xValues[t] ⊗ A[i,j]).
+   * Each j that one of these updates changes (by Object.is: −0 differs from +0, NaN equals NaN)
+   * and whose `mark[j]` was 0 gets mark[j] = 1 and is appended to `changed`, in the order of first
+   * change; returns how many were appended. The caller clears the marks it reads. count ≤ the
+   * lengths of xIndices and xValues; y and mark have ncols entries; `changed` at least ncols.
    */
   spmspvPush(
     op: SemiringOp,

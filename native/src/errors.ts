@@ -5,6 +5,7 @@
 export type NativeErrorCode =
   | 'INVALID_ARGUMENT'
   | 'RUN_OUT_OF_RANGE'
+  | 'INDEX_OUT_OF_RANGE'
   | 'LENGTH_MISMATCH'
   | 'NATIVE_UNAVAILABLE'
   | 'NO_DEVICE'

@@ -19,6 +19,7 @@ enum class Status : int {
   Ok = 0,
   InvalidArgument,
   RunOutOfRange,
+  IndexOutOfRange,
   LengthMismatch,
   NoDevice,
   CudaError,
@@ -32,6 +33,7 @@ inline const char* status_code_name(Status s) {
     case Status::Ok: return "OK";
     case Status::InvalidArgument: return "INVALID_ARGUMENT";
     case Status::RunOutOfRange: return "RUN_OUT_OF_RANGE";
+    case Status::IndexOutOfRange: return "INDEX_OUT_OF_RANGE";
     case Status::LengthMismatch: return "LENGTH_MISMATCH";
     case Status::NoDevice: return "NO_DEVICE";
     case Status::CudaError: return "CUDA_ERROR";
