@@ -4,3 +4,37 @@
  */
 export { isSemiringError, SemiringError } from './errors.js';
 export type { SemiringErrorCode } from './errors.js';
+
+// algebra
+export { defineSemiring, isStandardSemiring, sameValue } from './semiring.js';
+export type { BinaryOp, Semiring, SemiringDefinition, SemiringProperties, StandardSemiring } from './semiring.js';
+export {
+  booleanSemiring,
+  logAddExp,
+  logSemiring,
+  maxMinSemiring,
+  maxPlusSemiring,
+  maxTimesSemiring,
+  minPlusSemiring,
+  plusTimesSemiring,
+  standardSemiring,
+  standardSemirings,
+} from './standard.js';
+export { localSemiringKernels, semiringKernels, tsSemiringKernels } from './internal/native-bridge.js';
+export type { CsrArrays, SemiringKernels, SemiringOp } from './internal/native-bridge.js';
+
+// delta router
+export { elementWidth, ELEMENT_TYPES, isElementType } from './router/layout.js';
+export type { ElementType } from './router/layout.js';
+export { DeltaRouter, stageRouted } from './router/router.js';
+export type {
+  DeltaRouterOptions,
+  MergeSemiring,
+  RoutedDelta,
+  RouteOptions,
+  RouteResult,
+  RouteStats,
+  TaggedDelta,
+  TypedPageOptions,
+  WriterTag,
+} from './router/router.js';
