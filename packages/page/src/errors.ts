@@ -17,6 +17,8 @@
  * - `LOG_CORRUPT`: a bad record before the tail of the log (never silently skipped).
  * - `CHECKPOINT_CORRUPT`: a checkpoint whose manifest or images fail their checksums.
  * - `IO_ERROR`: the file system failed (the `cause` holds the system error).
+ * - `CODEC_UNAVAILABLE`: data written with LZ4, or a request for LZ4, where its binary (lz4-napi)
+ *   does not load; the `cause` holds the load failure.
  */
 export type PageErrorCode =
   | 'INVALID_ARGUMENT'
@@ -34,7 +36,8 @@ export type PageErrorCode =
   | 'NOT_A_STORE'
   | 'LOG_CORRUPT'
   | 'CHECKPOINT_CORRUPT'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'CODEC_UNAVAILABLE';
 
 /** The one error class of `@mmsb/page`. A refused request leaves state and log unchanged. */
 export class PageError extends Error {

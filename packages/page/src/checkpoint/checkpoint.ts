@@ -7,9 +7,9 @@
 // durable. Format-1 checkpoints (one image file per page under images/) are still read.
 import { join } from 'node:path';
 import { crc32c } from '@mmsb/native';
-import { compressBytes, decompressBytes } from '../delta/codec.js';
+import { compressBytes, decompressBytes, storeCodec } from '../delta/codec.js';
 import { COMPRESS_MAX_RATIO, COMPRESS_MIN_BYTES } from '../delta/encoding.js';
-import { PageError } from '../errors.js';
+import { PageError, isPageError } from '../errors.js';
 import type { LogFile, LogFileSystem } from '../internal/fs.js';
 import type { PageLocation, ProgressCallback } from '../store/api.js';
 import { errnoOf, ioError, listDir, readWhole, unlinkIfPresent } from '../store/files.js';
@@ -63,20 +63,25 @@ const BACKOFF_AFTER = 8;
 const BACKOFF_MAX = 256;
 
 /**
- * Chooses per image whether brotli pays (at least COMPRESS_MIN_BYTES, at most COMPRESS_MAX_RATIO
- * of the page). A large page is first probed: three slices of it compressed together; when even
- * they do not shrink enough (noise, already-compressed data) the page is stored as is without
- * spending a whole-page compression on it. After BACKOFF_AFTER pages in a row that did not
- * compress, only every 2nd, 4th, … (at most every BACKOFF_MAX-th) page is tried, and the first
- * one that compresses resumes trying every page: a checkpoint of noise does not pay a brotli call
- * per page, one of compressible data loses nothing. A store keeps one across its checkpoints, so
- * a store of noise stays backed off instead of probing its first pages again every checkpoint.
+ * Chooses per image whether compression pays (at least COMPRESS_MIN_BYTES, at most
+ * COMPRESS_MAX_RATIO of the page), with LZ4 (brotli where the LZ4 binding does not load). A large
+ * page is first probed: three slices of it compressed together; when even they do not shrink
+ * enough (noise, already-compressed data) the page is stored as is without spending a whole-page
+ * compression on it. After BACKOFF_AFTER pages in a row that did not compress, only every 2nd,
+ * 4th, … (at most every BACKOFF_MAX-th) page is tried, and the first one that compresses resumes
+ * trying every page: a checkpoint of noise does not pay a compression per page, one of
+ * compressible data loses nothing. A store keeps one across its checkpoints, so a store of noise
+ * stays backed off instead of probing its first pages again every checkpoint.
  */
 export class ImageCompressor {
   private misses = 0;
   private skipped = 0;
+  /** The codec this compressor writes, chosen once. */
+  readonly codec = storeCodec();
+  /** Its id in the manifest. */
+  readonly codecId: ImageCodec = this.codec === 'lz4' ? 3 : 1;
 
-  /** The brotli image of `raw` when it pays, else null. */
+  /** The compressed image of `raw` when it pays, else null. */
   compress(raw: Uint8Array): Uint8Array | null {
     const n = raw.byteLength;
     if (n < COMPRESS_MIN_BYTES) return null;
@@ -85,14 +90,14 @@ export class ImageCompressor {
       if (++this.skipped < every) return null;
       this.skipped = 0;
     }
-    const packed = compressImage(raw);
+    const packed = compressImage(this.codec, raw);
     if (packed === null) this.misses++;
     else this.misses = 0;
     return packed;
   }
 }
 
-function compressImage(raw: Uint8Array): Uint8Array | null {
+function compressImage(codec: 'lz4' | 'brotli' | 'deflate-raw', raw: Uint8Array): Uint8Array | null {
   const n = raw.byteLength;
   if (n >= PROBE_MIN_BYTES) {
     const sample = new Uint8Array(3 * PROBE_SLICE_BYTES);
@@ -100,9 +105,9 @@ function compressImage(raw: Uint8Array): Uint8Array | null {
     sample.set(raw.subarray(0, PROBE_SLICE_BYTES), 0);
     sample.set(raw.subarray(mid, mid + PROBE_SLICE_BYTES), PROBE_SLICE_BYTES);
     sample.set(raw.subarray(n - PROBE_SLICE_BYTES), 2 * PROBE_SLICE_BYTES);
-    if (compressBytes('brotli', sample).byteLength > sample.byteLength * COMPRESS_MAX_RATIO) return null;
+    if (compressBytes(codec, sample).byteLength > sample.byteLength * COMPRESS_MAX_RATIO) return null;
   }
-  const packed = compressBytes('brotli', raw);
+  const packed = compressBytes(codec, raw);
   return packed.byteLength <= n * COMPRESS_MAX_RATIO ? packed : null;
 }
 
@@ -393,15 +398,15 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
           let codec: ImageCodec = 0;
           if (!pack.fits(page.size)) await pack.flush();
           if (pack.fits(page.size)) {
-            // The page is copied straight into the pack's chunk; a brotli image, smaller, replaces it there.
+            // The page is copied straight into the pack's chunk; a compressed image, smaller, replaces it there.
             const raw = pack.reserve(page.size);
             if (page.readInto === undefined) raw.set(page.read());
             else page.readInto(raw);
             const packed = compressor?.compress(raw) ?? null;
             rawCrc = crc32c(raw);
-            if (packed !== null) {
+            if (packed !== null && compressor !== null) {
               raw.set(packed);
-              codec = 1;
+              codec = compressor.codecId;
             }
             offset = pack.commit(packed?.byteLength ?? page.size);
             stored = packed === null ? raw : raw.subarray(0, packed.byteLength);
@@ -409,7 +414,7 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
             const raw = page.read();
             const packed = compressor?.compress(raw) ?? null;
             rawCrc = crc32c(raw);
-            codec = packed === null ? 0 : 1;
+            codec = packed === null || compressor === null ? 0 : compressor.codecId;
             stored = packed ?? raw;
             offset = await pack.add(stored);
           }
@@ -511,8 +516,10 @@ function decodeImage(where: string, entry: ManifestEntry, stored: Uint8Array): U
   }
   let raw: Uint8Array;
   try {
-    raw = decompressBytes('brotli', stored, entry.size, where);
+    raw = decompressBytes(entry.codec === 3 ? 'lz4' : 'brotli', stored, entry.size, where);
   } catch (cause) {
+    // A codec that cannot load here is not damage in the checkpoint: say so, never CHECKPOINT_CORRUPT.
+    if (isPageError(cause, 'CODEC_UNAVAILABLE')) throw cause;
     throw new PageError('CHECKPOINT_CORRUPT', `${where} of page ${entry.id} does not decompress to ${entry.size} bytes`, { cause });
   }
   if (crc32c(raw) !== entry.rawCrc) {

@@ -24,8 +24,13 @@ const V2_ENTRY_BYTES = 56;
 const TRAILER_BYTES = 4;
 const TWO_32 = 0x1_0000_0000;
 
-/** Image codec ids: 0 stored as is, 1 brotli. */
-export type ImageCodec = 0 | 1;
+/** Image codec ids (the delta codec ids): 0 stored as is, 1 brotli, 3 LZ4 (a block with its length prepended). */
+export type ImageCodec = 0 | 1 | 3;
+
+/** The image codec of a manifest's codec byte, or null for one the format does not define. */
+function imageCodecOf(codec: number): ImageCodec | null {
+  return codec === 0 || codec === 1 || codec === 3 ? codec : null;
+}
 
 /** Location codes shared by the manifest and the store record. */
 export const LOCATION_CODES: readonly PageLocation[] = ['cpu', 'shared', 'mapped', 'gpu'];
@@ -199,7 +204,7 @@ export function encodeManifest(manifest: Omit<Manifest, 'format'>): Uint8Array {
 
 /** Checks common to both formats; a string says what is wrong with entry `k` at `at`. */
 function checkEntry(e: ManifestEntry, k: number, at: number, prevId: number, epoch: number, location: PageLocation | undefined, codec: number): string | null {
-  if (location === undefined || codec > 1) return `manifest entry ${k} at offset ${at}: unknown location or codec`;
+  if (location === undefined || imageCodecOf(codec) === null) return `manifest entry ${k} at offset ${at}: unknown location or codec`;
   if (e.id <= prevId) return `manifest entry ${k} at offset ${at}: page ${e.id} does not follow page ${prevId}`;
   if (e.epoch > epoch || e.createdEpoch > e.epoch) return `manifest entry ${k} at offset ${at}: page ${e.id} epochs ${e.createdEpoch}/${e.epoch} exceed the manifest's ${epoch}`;
   if (e.codec === 0 && e.storedBytes !== e.size) return `manifest entry ${k} at offset ${at}: page ${e.id} of ${e.size} bytes stored as is in ${e.storedBytes}`;
@@ -219,7 +224,7 @@ function decodeV1(view: DataView, end: number, epoch: number): Manifest | string
     const e: ManifestEntry = {
       ...head,
       location: location ?? 'cpu',
-      codec: codec === 1 ? 1 : 0,
+      codec: imageCodecOf(codec) ?? 0,
       pack: null,
       offset: 0,
       storedBytes: view.getUint32(at + 28, true),
@@ -259,7 +264,7 @@ function decodeV2(view: DataView, end: number, epoch: number): Manifest | string
     const e: ManifestEntry = {
       ...head,
       location: location ?? 'cpu',
-      codec: codec === 1 ? 1 : 0,
+      codec: imageCodecOf(codec) ?? 0,
       pack: pack?.epoch ?? null,
       offset: getU64(view, at + 32),
       storedBytes: view.getUint32(at + 40, true),

@@ -20,7 +20,7 @@ export function decompressDelta(delta: Delta): PlainDelta {
   checkU32(delta.rawCrc, 'decompressDelta', 'delta.rawCrc');
   checkBytes(delta.bytes, 'decompressDelta', 'delta.bytes');
   if (codecOfId(codecId(delta.codec)) !== delta.codec) {
-    throw new PageError('INVALID_ARGUMENT', `decompressDelta: codec must be 'brotli' or 'deflate-raw', got ${String(delta.codec)}`);
+    throw new PageError('INVALID_ARGUMENT', `decompressDelta: codec must be 'lz4', 'brotli' or 'deflate-raw', got ${String(delta.codec)}`);
   }
   return expandCompressed(delta, 'decompressDelta');
 }

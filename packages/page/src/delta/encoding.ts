@@ -2,7 +2,7 @@
 // frame with a format byte, an optional codec and a CRC32C. Layout: docs/formats/delta.md.
 import { crc32c } from '@mmsb/native';
 import { PageError } from '../errors.js';
-import { CODEC_NONE, codecId, codecOfId, compressBytes, decompressBytes } from './codec.js';
+import { CODEC_NONE, codecId, codecOfId, compressBytes, decompressBytes, isDeltaCodec } from './codec.js';
 import { toPlainDelta } from './plain.js';
 import { readRecord, recordLength, writeRecord, zeroBefore } from './record.js';
 import type { Delta, DeltaCodec } from './types.js';
@@ -29,7 +29,8 @@ const CRC = 4;
 export interface DeltaEncodeOptions {
   /**
    * Codec for the frame's body, used only where it pays (body ≥ {@link COMPRESS_MIN_BYTES} and
-   * at least 10% smaller); 'none' never compresses. Default 'brotli'.
+   * at least 10% smaller); 'none' never compresses. Default 'brotli'. 'lz4' (what the store
+   * writes) is CODEC_UNAVAILABLE where lz4-napi does not load.
    */
   readonly compression?: DeltaCodec | 'none';
 }
@@ -40,8 +41,8 @@ function corrupt(message: string, cause?: unknown): PageError {
 
 function compressionOf(options: DeltaEncodeOptions | undefined, fn: string): DeltaCodec | 'none' {
   const compression = options?.compression ?? 'brotli';
-  if (compression !== 'none' && compression !== 'brotli' && compression !== 'deflate-raw') {
-    throw new PageError('INVALID_ARGUMENT', `${fn}: compression must be 'brotli', 'deflate-raw' or 'none', got ${String(compression)}`);
+  if (compression !== 'none' && !isDeltaCodec(compression)) {
+    throw new PageError('INVALID_ARGUMENT', `${fn}: compression must be 'lz4', 'brotli', 'deflate-raw' or 'none', got ${String(compression)}`);
   }
   return compression;
 }

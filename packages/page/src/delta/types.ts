@@ -3,8 +3,11 @@
 // the apply path, so a caller must not mutate arrays it handed over.
 import type { SparseRuns } from '@mmsb/native';
 
-/** The codecs a compressed delta or an encoded frame may use (both ship with `node:zlib`). */
-export type DeltaCodec = 'brotli' | 'deflate-raw';
+/**
+ * The codecs a compressed delta or an encoded frame may use: LZ4 (lz4-napi; what the store writes)
+ * and brotli and deflate-raw (shipped with `node:zlib`).
+ */
+export type DeltaCodec = 'lz4' | 'brotli' | 'deflate-raw';
 
 /**
  * Runs of (offset, length) over one page with their bytes concatenated in `runs.data`, in run

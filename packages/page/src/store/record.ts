@@ -5,7 +5,8 @@
 import { decodeDeltaBatch, decodeDeltaBatchViews, encodeDeltaBatchAfter } from '../delta/encoding.js';
 import type { Delta } from '../delta/types.js';
 import { LOCATION_CODES, locationCode } from '../checkpoint/format.js';
-import { PageError } from '../errors.js';
+import { PageError, isPageError } from '../errors.js';
+import { storeCodec } from '../delta/codec.js';
 import type { PageLocation } from './api.js';
 
 /** Store record format version written, and the only one read. */
@@ -28,11 +29,14 @@ export interface StoreRecord {
   readonly deltas: readonly Delta[];
 }
 
-/** The payload of the commit creating `creations` and applying `deltas`. */
+/**
+ * The payload of the commit creating `creations` and applying `deltas`; with `compress`, the batch
+ * is LZ4-compressed where that pays (brotli where the LZ4 binding does not load).
+ */
 export function encodeStoreRecord(creations: readonly PageCreation[], deltas: readonly Delta[], compress: boolean): Uint8Array {
   // The delta batch is framed in place after the header and creations: one buffer, no copies.
   const prefix = HEADER_BYTES + creations.length * CREATION_BYTES;
-  const out = encodeDeltaBatchAfter(prefix, deltas, { compression: compress ? 'brotli' : 'none' });
+  const out = encodeDeltaBatchAfter(prefix, deltas, { compression: compress ? storeCodec() : 'none' });
   const view = new DataView(out.buffer, out.byteOffset, prefix);
   view.setUint8(0, STORE_RECORD_VERSION);
   view.setUint8(1, KIND_COMMIT);
@@ -75,6 +79,8 @@ export function decodeStoreRecord(payload: Uint8Array, epoch: number, views = fa
   try {
     deltas = views ? decodeDeltaBatchViews(payload.subarray(at)) : decodeDeltaBatch(payload.subarray(at));
   } catch (cause) {
+    // A codec that cannot load here is not damage in the log: say so, never LOG_CORRUPT.
+    if (isPageError(cause, 'CODEC_UNAVAILABLE')) throw cause;
     throw bad(`delta batch at offset ${at}: ${(cause as Error).message}`, cause);
   }
   return { creations, deltas };

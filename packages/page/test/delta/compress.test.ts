@@ -6,9 +6,9 @@ import type { CompressedDelta } from '../../src/index.js';
 import { arbScenario, fields } from './arbitraries.js';
 
 describe('compressDelta and decompressDelta', () => {
-  test('law: decompress(compress(d)) = d, with either codec', () => {
+  test('law: decompress(compress(d)) = d, with every codec', () => {
     fc.assert(
-      fc.property(arbScenario(1), fc.constantFrom('brotli' as const, 'deflate-raw' as const), ({ deltas: [d] }, codec) => {
+      fc.property(arbScenario(1), fc.constantFrom('lz4' as const, 'brotli' as const, 'deflate-raw' as const), ({ deltas: [d] }, codec) => {
         if (d === undefined) return;
         const plain = decompressDelta(d);
         const c = compressDelta(d, codec);
@@ -49,7 +49,7 @@ describe('compressDelta and decompressDelta', () => {
 
   test('refuses an unknown codec or malformed fields (INVALID_ARGUMENT)', () => {
     const d = sparseDelta(1, 8, []);
-    expect(() => compressDelta(d, 'lz4' as 'brotli')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => compressDelta(d, 'zstd' as 'brotli')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     const c = compressDelta(d);
     expect(() => decompressDelta({ ...c, codec: 'zstd' as 'brotli' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => decompressDelta({ ...c, rawLength: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
