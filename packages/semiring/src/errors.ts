@@ -10,7 +10,8 @@
  * - `NEGATIVE_CYCLE`: Bellman–Ford found a cycle of negative total weight reachable from the source.
  * - `UNSUPPORTED`: a request the layer understands but does not implement (a complex Matrix Market field).
  * - `UNKNOWN_PAGE`: the delta router met a delta for a page it was told to expect registered, and it is not.
- * - `SIZE_MISMATCH`: a delta whose page size disagrees with the size registered (or first seen) for its page.
+ * - `SIZE_MISMATCH`: a delta whose page size disagrees with the size registered (or first seen) for its page,
+ *   or a typed page whose size is not a whole number of elements.
  * - `MISALIGNED_RUN`: a run of a delta to a typed page that does not start and end on element boundaries.
  * - `UNKNOWN_LAYOUT`: a typed page registered with an element type the router does not know.
  * - `ROUTE_CONFLICT`: two deltas to one page with the same (epoch, writer), whose order nothing decides;
