@@ -38,3 +38,11 @@ export type {
   TypedPageOptions,
   WriterTag,
 } from './router/router.js';
+
+// matrices and vectors
+export { SparseMatrix } from './matrix.js';
+export type { DuplicatePolicy, EdgeList, FromEdgesOptions } from './matrix.js';
+export { DenseVector, SparseVector } from './vector.js';
+export type { ValueArray } from './internal/kernels.js';
+export { matrixFromMarket, MatrixMarketParser, parseMatrixMarket, readMatrixMarketFile } from './mtx.js';
+export type { MatrixMarketData, MatrixMarketField, MatrixMarketFormat, MatrixMarketSymmetry } from './mtx.js';

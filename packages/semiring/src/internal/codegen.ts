@@ -73,7 +73,6 @@ function compile(template: KernelTemplate, algebra: Algebra): unknown {
     algebra.exprs.add,
     algebra.exprs.mul,
   )}\n};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated kernels, see header
   const factory = new Function('ADD', 'MUL', 'ZERO', 'ONE', 'ALLOC', source) as (...args: unknown[]) => unknown;
   return factory(algebra.addFn, algebra.mulFn, algebra.zero, algebra.one, algebra.f64 ? allocF64 : allocArray);
 }
