@@ -154,7 +154,7 @@ function checkTag(value: unknown, what: string, fn: string): asserts value is nu
 }
 
 function compareEntries(a: Entry, b: Entry): number {
-  return a.epoch - b.epoch || b.writer - a.writer;
+  return a.epoch - b.epoch || a.writer - b.writer;
 }
 
 /** Encoded length of a sparse record of `runs` runs and `bytes` bytes, and of a dense one (docs/formats/delta.md). */
