@@ -25,16 +25,17 @@ function standard(
   });
 }
 
-const max = (a: number, b: number): number => (a > b ? a : b);
-const min = (a: number, b: number): number => (b < a ? b : a);
+const max = (a: number, b: number): number => Math.max(a, b);
+const min = (a: number, b: number): number => Math.min(a, b);
 const sum = (a: number, b: number): number => a + b;
 const product = (a: number, b: number): number => a * b;
 
-/** log(eˣ + eʸ) without overflow; −∞ is its identity. */
+/** log(eˣ + eʸ) without overflow; −∞ is its identity (the native contract's definition). */
 export function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
-  return a >= b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+  if (a === b) return a + Math.LN2;
+  return Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
 
 /** Boolean (∨, ∧) over {0, 1}: reachability and BFS. Any non-zero reads as 1. */

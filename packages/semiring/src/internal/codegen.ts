@@ -13,8 +13,10 @@ export interface OpExpressions {
   readonly mul: Expr2;
 }
 
-const maxExpr: Expr2 = (x, y) => `(${x} > ${y} ? ${x} : ${y})`;
-const minExpr: Expr2 = (x, y) => `(${y} < ${x} ? ${y} : ${x})`;
+// min and max are Math.min/Math.max as the native contract fixes them (NaN wins, −0 < +0), so a
+// min/max reduction has one answer in any order.
+const maxExpr: Expr2 = (x, y) => `Math.max(${x}, ${y})`;
+const minExpr: Expr2 = (x, y) => `Math.min(${x}, ${y})`;
 const sumExpr: Expr2 = (x, y) => `(${x} + ${y})`;
 
 /** The expressions of each standard semiring; `standard.ts` defines the same ops as closures. */
@@ -30,8 +32,8 @@ export const OP_EXPRESSIONS: Readonly<Record<SemiringOp, OpExpressions>> = {
   'max-min': { add: maxExpr, mul: minExpr },
   'log-plus': {
     add: (x, y) =>
-      `(${x} === -Infinity ? ${y} : ${y} === -Infinity ? ${x} : ${x} >= ${y} ` +
-      `? ${x} + Math.log1p(Math.exp(${y} - ${x})) : ${y} + Math.log1p(Math.exp(${x} - ${y})))`,
+      `(${x} === -Infinity ? ${y} : ${y} === -Infinity ? ${x} : ${x} === ${y} ? ${x} + Math.LN2 ` +
+      `: Math.max(${x}, ${y}) + Math.log1p(Math.exp(-Math.abs(${x} - ${y}))))`,
     mul: sumExpr,
   },
 };

@@ -67,7 +67,7 @@ const SPMSPV_PUSH: KernelTemplate = {
       const old = y[j];
       const prod = ${mul('xv', 'a')};
       const nv = ${add('old', 'prod')};
-      if (nv !== old) {
+      if (!Object.is(nv, old)) {
         y[j] = nv;
         if (mark[j] === 0) {
           mark[j] = 1;
