@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSuite } from './harness.js';
 import type { BenchCase, SuiteOptions } from './harness.js';
+import { cellsCases, cellsContext } from './suites/cells.js';
 import { nativeCases, nativeContext } from './suites/native.js';
 import { pageCases, pageCleanup, pageContext } from './suites/page.js';
 import { physicalCases, physicalContext } from './suites/physical.js';
@@ -18,6 +19,7 @@ const suites: Record<string, Suite> = {
   native: { cases: nativeCases, context: nativeContext },
   physical: { cases: physicalCases, context: physicalContext },
   page: { cases: pageCases, context: pageContext, cleanup: pageCleanup },
+  cells: { cases: cellsCases, context: cellsContext },
 };
 
 const { values } = parseArgs({

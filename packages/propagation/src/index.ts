@@ -1,7 +1,12 @@
 /**
  * @mmsb/propagation — layer 4 of MMSB: glitch-free propagation of page changes; reactive cells; algebraic (semiring) propagation; CPU/GPU batch propagation.
- *
- * Nothing of this layer is built yet; see README.md. The package exists so that the layer
- * boundaries are enforced from the start.
  */
-export {};
+export { PropagationError } from './errors.js';
+export type { PropagationErrorCode } from './errors.js';
+export { signal } from './cells/signal.js';
+export type { Signal, SignalOptions } from './cells/signal.js';
+export { computed } from './cells/computed.js';
+export type { Computed, ComputedOptions } from './cells/computed.js';
+export { effect } from './cells/effect.js';
+export type { Dispose, EffectCleanup } from './cells/effect.js';
+export { batch, untracked } from './cells/batch.js';

@@ -1,0 +1,1 @@
+export { batch, untracked } from './internal/graph.js';
