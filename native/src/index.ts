@@ -17,7 +17,9 @@ export {
   zeroBytes,
 } from './kernels.js';
 export { mapFile } from './mmap.js';
+export { nativeSemiringKernels, semiringKernels, SEMIRING_OPS, tsSemiringKernels } from './semiring-kernels.js';
 export type {
+  CsrArrays,
   CudaDevice,
   DeviceBuffer,
   DeviceKernels,
@@ -25,6 +27,8 @@ export type {
   MapFileOptions,
   MappedFile,
   NativeCapabilities,
+  SemiringKernels,
+  SemiringOp,
   SimdLevel,
   SparseRuns,
 } from './api.js';

@@ -8,6 +8,7 @@
 
 #include "../kernels/common.h"
 #include "../kernels/diff.h"
+#include "../kernels/semiring.h"
 
 namespace mmsb {
 
@@ -62,6 +63,26 @@ Status diff_pages(const uint8_t* before, const uint8_t* after, size_t n, uint32_
 uint32_t crc32c_update(uint32_t state, const uint8_t* p, size_t n);
 uint32_t crc32c_update_table(uint32_t state, const uint8_t* p, size_t n);
 inline uint32_t crc32c(const uint8_t* p, size_t n, uint32_t seed) { return ~crc32c_update(~seed, p, n); }
+
+// A CSR matrix as the semiring kernels read it (src/api.ts CsrArrays); values null = pattern.
+// The Node-API edge has checked the sizes: row_ptr has nrows + 1 entries, col_idx (and values)
+// row_ptr[nrows]; the functions below check the rest before writing anything.
+struct CsrView {
+  int32_t nrows = 0;
+  int32_t ncols = 0;
+  const int32_t* row_ptr = nullptr;
+  const int32_t* col_idx = nullptr;
+  const double* values = nullptr;
+};
+
+// SemiringKernels.spmv: checks rowPtr (starts at 0, non-decreasing) and the columns of the rows the
+// mask allows, then y[i] = ⊕_k A[i,k] ⊗ x[k] for those rows. x has ncols values, y nrows.
+Status semiring_spmv(SemiringOp op, const CsrView& a, const double* x, double* y, const uint8_t* mask,
+                     bool complement, Error* err);
+// SemiringKernels.spmspvPush: checks every source row it will read, then pushes; *appended is the
+// number of indices written to `changed` (room for ncols).
+Status semiring_push(SemiringOp op, const CsrView& a, const int32_t* x_idx, const double* x_val, size_t count,
+                     double* y, uint8_t* mark, int32_t* changed, size_t* appended, Error* err);
 
 }  // namespace cpu
 }  // namespace mmsb

@@ -1,7 +1,7 @@
 // CUDA kernels and their launchers, in the llm.c order: kernels first (each a thin loop around a
 // shared MMSB_HD body from src/kernels/), then the host launchers that check every CUDA call and
-// turn failures into Status::CudaError with cudaGetErrorName as the cause. Launchers synchronise
-// before returning so an asynchronous fault is reported by the call that caused it.
+// turn failures into Status::CudaError with cudaGetErrorName as the cause (launch.h). Launchers
+// synchronise before returning so an asynchronous fault is reported by the call that caused it.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include "../kernels/diff.h"
 #include "../kernels/runs.h"
 #include "device.h"
+#include "launch.h"
 
 namespace mmsb::cuda {
 
@@ -87,26 +88,9 @@ __global__ void crc_chunks_kernel(const uint8_t* data, size_t n, uint32_t* out, 
 
 // ---------------------------------------------------------------- launchers
 
-Status cuda_fail(Error* err, cudaError_t e, const char* what) {
-  if (err != nullptr) std::snprintf(err->cause, sizeof err->cause, "%s", cudaGetErrorName(e));
-  return fail(err, Status::CudaError, "%s failed: %s", what, cudaGetErrorString(e));
-}
-
-#define MMSB_CUDA_TRY(expr)                                   \
-  do {                                                        \
-    const cudaError_t mmsb_e = (expr);                        \
-    if (mmsb_e != cudaSuccess) return cuda_fail(err, mmsb_e, #expr); \
-  } while (0)
-
 int blocks_for(size_t n) {
   const size_t b = (n + kThreads - 1) / kThreads;
   return static_cast<int>(std::min<size_t>(std::max<size_t>(b, 1), 65535));
-}
-
-Status finish(Error* err) {
-  MMSB_CUDA_TRY(cudaGetLastError());
-  MMSB_CUDA_TRY(cudaStreamSynchronize(0));
-  return Status::Ok;
 }
 
 // Scratch device memory freed on every path out of a launcher.
@@ -126,14 +110,6 @@ int probe_count() {
     return 0;
   }
   return n;
-}
-
-Status use(int device, Error* err) {
-  if (device < 0 || device >= device_count()) {
-    return fail(err, Status::NoDevice, "CUDA device %d does not exist; %d device(s) found", device, device_count());
-  }
-  MMSB_CUDA_TRY(cudaSetDevice(device));
-  return Status::Ok;
 }
 
 }  // namespace

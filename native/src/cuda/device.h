@@ -8,6 +8,7 @@
 
 #include "../kernels/common.h"
 #include "../kernels/diff.h"
+#include "../kernels/semiring.h"
 
 namespace mmsb::cuda {
 
@@ -41,5 +42,13 @@ Status apply_sparse_runs(int device, void* page, const uint32_t* offsets, const 
 Status diff_pages(int device, const void* before, const void* after, size_t n, uint32_t merge_gap,
                   std::vector<RunSpan>* out, Error* err);
 Status crc32c(int device, const void* data, size_t n, uint32_t seed, uint32_t* out, Error* err);
+
+// SemiringKernels.spmv on device memory (semiring.cu): every pointer is on `device`, values and
+// mask may be null, and the caller has checked the matrix as cpu::semiring_spmv does. Same results
+// as the CPU bit for bit, log-plus aside. Not yet reachable from JS (DeviceKernels has no semiring
+// entry); the C++ build compiles it and the shared bodies it runs are tested on the CPU.
+Status semiring_spmv(int device, SemiringOp op, int32_t nrows, const int32_t* row_ptr, const int32_t* col_idx,
+                     const double* values, const double* x, double* y, const uint8_t* mask, bool complement,
+                     Error* err);
 
 }  // namespace mmsb::cuda

@@ -28,5 +28,9 @@ Status diff_pages(int, const void*, const void*, size_t, uint32_t, std::vector<R
   return no_device(err);
 }
 Status crc32c(int, const void*, size_t, uint32_t, uint32_t*, Error* err) { return no_device(err); }
+Status semiring_spmv(int, SemiringOp, int32_t, const int32_t*, const int32_t*, const double*, const double*, double*,
+                     const uint8_t*, bool, Error* err) {
+  return no_device(err);
+}
 
 }  // namespace mmsb::cuda

@@ -64,6 +64,34 @@ export interface NativeBinding {
   diffPages(before: Uint8Array, after: Uint8Array, mergeGap: number | undefined): SparseRuns;
   xorInto(dst: Uint8Array, src: Uint8Array): void;
   crc32c(data: Uint8Array, seed: number | undefined): number;
+  /** SemiringKernels.spmv with the op as its SEMIRING_OPS index and `a` spread (src/napi/semiring.cc). */
+  semiringSpmv(
+    op: number,
+    nrows: number,
+    ncols: number,
+    rowPtr: Int32Array,
+    colIdx: Int32Array,
+    values: Float64Array | null,
+    x: Float64Array,
+    y: Float64Array,
+    mask: Uint8Array | null,
+    complementMask: boolean,
+  ): void;
+  /** SemiringKernels.spmspvPush, spread the same way. */
+  semiringPush(
+    op: number,
+    nrows: number,
+    ncols: number,
+    rowPtr: Int32Array,
+    colIdx: Int32Array,
+    values: Float64Array | null,
+    xIndices: Int32Array,
+    xValues: Float64Array,
+    count: number,
+    y: Float64Array,
+    mark: Uint8Array,
+    changed: Int32Array,
+  ): number;
   MappedFileHandle: new (path: string, size: number, create: boolean) => MappedFileHandle;
   DeviceBufferHandle: new (size: number, device: number) => DeviceBufferHandle;
 }
@@ -83,6 +111,8 @@ export const BINDING_FUNCTIONS = [
   'diffPages',
   'xorInto',
   'crc32c',
+  'semiringSpmv',
+  'semiringPush',
   'MappedFileHandle',
   'DeviceBufferHandle',
 ] as const;

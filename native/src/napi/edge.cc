@@ -85,6 +85,25 @@ bool u32_view(napi_env env, napi_value v, const char* fn, const char* what, uint
   return true;
 }
 
+bool i32_view(napi_env env, napi_value v, const char* fn, const char* what, int32_t** data, size_t* len) {
+  void* p = nullptr;
+  if (!typed_view(env, v, napi_int32_array, "Int32Array", fn, what, &p, len)) return false;
+  *data = static_cast<int32_t*>(p);
+  return true;
+}
+
+bool f64_view(napi_env env, napi_value v, const char* fn, const char* what, double** data, size_t* len) {
+  void* p = nullptr;
+  if (!typed_view(env, v, napi_float64_array, "Float64Array", fn, what, &p, len)) return false;
+  *data = static_cast<double*>(p);
+  return true;
+}
+
+bool is_nullish(napi_env env, napi_value v) {
+  napi_valuetype t;
+  return napi_typeof(env, v, &t) == napi_ok && (t == napi_null || t == napi_undefined);
+}
+
 bool uint_arg(napi_env env, napi_value v, const char* fn, const char* what, double max, double fallback, double* out) {
   napi_valuetype t;
   if (napi_typeof(env, v, &t) != napi_ok) return false;

@@ -52,11 +52,16 @@ napi_value throw_invalid(napi_env env, const char* fmt, ...) __attribute__((form
 // INVALID_ARGUMENT naming `fn` and `what` when `v` is not a typed array of the expected kind.
 bool u8_view(napi_env env, napi_value v, const char* fn, const char* what, uint8_t** data, size_t* len);
 bool u32_view(napi_env env, napi_value v, const char* fn, const char* what, uint32_t** data, size_t* len);
+bool i32_view(napi_env env, napi_value v, const char* fn, const char* what, int32_t** data, size_t* len);
+bool f64_view(napi_env env, napi_value v, const char* fn, const char* what, double** data, size_t* len);
+// True when `v` is null or undefined (an optional typed array left out).
+bool is_nullish(napi_env env, napi_value v);
 // A non-negative integer no larger than `max` (undefined gives `fallback`).
 bool uint_arg(napi_env env, napi_value v, const char* fn, const char* what, double max, double fallback, double* out);
 
 void register_kernels(napi_env env, napi_value exports);
 void register_mmap(napi_env env, napi_value exports);
+void register_semiring(napi_env env, napi_value exports);
 void register_device(napi_env env, napi_value exports);
 
 // Entry-point guard: a C++ exception (std::bad_alloc from a vector) must never unwind into V8.

@@ -106,6 +106,7 @@ Napi::Object ModuleInit(Napi::Env env, Napi::Object exports) {
   exports.Set("setSimdCap", Napi::Function::New<SetSimdCap>(env, "setSimdCap"));
   register_kernels(env, exports);
   register_mmap(env, exports);
+  register_semiring(env, exports);
   register_device(env, exports);
   return exports;
 }

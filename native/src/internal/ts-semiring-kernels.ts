@@ -1,0 +1,609 @@
+// The pure-TS twin of the native semiring kernels (src/cpu/semiring.cc): one hand-written loop per
+// op, chosen by a switch outside the loop, so V8 compiles each to straight f64 code with no ⊕/⊗
+// closure per element. The native loops reproduce these bit for bit (min and max are Math.min and
+// Math.max, whose results do not depend on order; sums run in storage order), so this file is
+// also the reference the native tests compare against.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- every index below has been checked
+   by validateSpmv / validatePush before the loops run; `?? 0` would add a branch per element. */
+import type { CsrArrays, SemiringKernels, SemiringOp } from '../api.js';
+import { NativeError } from '../errors.js';
+import { checkUint } from './ts-kernels.js';
+
+/** The ops in the order of their native codes (src/kernels/semiring.h `SemiringOp`). */
+export const SEMIRING_OPS: readonly SemiringOp[] = ['or-and', 'plus-times', 'min-plus', 'max-plus', 'max-times', 'max-min', 'log-plus'];
+
+/** The largest nrows / ncols: indices are Int32 and rowPtr has nrows + 1 entries. */
+export const MAX_DIMENSION = 0x7fff_fffe;
+
+/** The native code of `op`, or INVALID_ARGUMENT naming the ops there are. */
+export function semiringOpCode(op: unknown, fn: string): number {
+  const code = typeof op === 'string' ? SEMIRING_OPS.indexOf(op as SemiringOp) : -1;
+  if (code < 0) {
+    const shown = typeof op === 'string' ? `'${op}'` : `a value of type ${typeof op}`;
+    throw new NativeError('INVALID_ARGUMENT', `${fn}: op must be one of ${SEMIRING_OPS.join(', ')}, got ${shown}`);
+  }
+  return code;
+}
+
+/** The fields of `a`, read once, or INVALID_ARGUMENT when `a` is not an object. */
+export function csrFields(a: unknown, fn: string): CsrArrays {
+  if (typeof a !== 'object' || a === null) {
+    throw new NativeError('INVALID_ARGUMENT', `${fn}: a must be an object { nrows, ncols, rowPtr, colIdx, values }`);
+  }
+  const { nrows, ncols, rowPtr, colIdx, values } = a as CsrArrays;
+  // A missing values field reads as a pattern matrix, in the twin as in the binding.
+  return { nrows, ncols, rowPtr, colIdx, values: values ?? null };
+}
+
+function checkType(v: unknown, type: typeof Int32Array | typeof Float64Array | typeof Uint8Array, fn: string, what: string): void {
+  if (!(v instanceof type)) throw new NativeError('INVALID_ARGUMENT', `${fn}: ${what} must be a ${type.name}`);
+}
+
+function checkLength(length: number, expected: number, fn: string, what: string, unit: string, expectedText: string): void {
+  if (length !== expected) {
+    throw new NativeError('LENGTH_MISMATCH', `${fn}: ${what} has ${length} ${unit}; expected ${expectedText} = ${expected}`);
+  }
+}
+
+function columnOutOfRange(fn: string, k: number, c: number, ncols: number): NativeError {
+  return new NativeError('INDEX_OUT_OF_RANGE', `${fn}: a.colIdx[${k}] = ${c} is outside [0, ${ncols})`);
+}
+
+/** The checks every kernel shares: sizes, types, rowPtr's length and colIdx/values against rowPtr[nrows]. */
+function validateShape(a: CsrArrays, fn: string): void {
+  // Both are known to be present (the callers refuse undefined first).
+  checkUint(a.nrows, fn, 'a.nrows', MAX_DIMENSION, 0);
+  checkUint(a.ncols, fn, 'a.ncols', MAX_DIMENSION, 0);
+  checkType(a.rowPtr, Int32Array, fn, 'a.rowPtr');
+  checkType(a.colIdx, Int32Array, fn, 'a.colIdx');
+  if (a.values !== null) checkType(a.values, Float64Array, fn, 'a.values');
+  checkLength(a.rowPtr.length, a.nrows + 1, fn, 'a.rowPtr', 'entries', 'nrows + 1');
+  const nnz = a.rowPtr[a.nrows]!;
+  checkLength(a.colIdx.length, nnz, fn, 'a.colIdx', 'entries', 'a.rowPtr[nrows]');
+  if (a.values !== null) checkLength(a.values.length, nnz, fn, 'a.values', 'entries', 'a.rowPtr[nrows]');
+}
+
+function validateSpmv(a: CsrArrays, x: Float64Array, y: Float64Array, mask: Uint8Array | null, complement: boolean): void {
+  const fn = 'spmv';
+  // checkUint would let undefined through as its default; sizes have none.
+  if (a.nrows === undefined || a.ncols === undefined || a.nrows === null || a.ncols === null) {
+    throw new NativeError('INVALID_ARGUMENT', `${fn}: a.nrows and a.ncols must be integers from 0 to ${MAX_DIMENSION}`);
+  }
+  validateShape(a, fn);
+  checkType(x, Float64Array, fn, 'x');
+  checkType(y, Float64Array, fn, 'y');
+  if (mask !== null) checkType(mask, Uint8Array, fn, 'mask');
+  if (typeof complement !== 'boolean') throw new NativeError('INVALID_ARGUMENT', `${fn}: complementMask must be a boolean`);
+  const { nrows, ncols, rowPtr, colIdx } = a;
+  checkLength(x.length, ncols, fn, 'x', 'values', 'ncols');
+  checkLength(y.length, nrows, fn, 'y', 'values', 'nrows');
+  if (mask !== null) checkLength(mask.length, nrows, fn, 'mask', 'bytes', 'nrows');
+  if (
+    x.length !== 0 &&
+    y.length !== 0 &&
+    x.buffer === y.buffer &&
+    x.byteOffset < y.byteOffset + y.byteLength &&
+    y.byteOffset < x.byteOffset + x.byteLength
+  ) {
+    throw new NativeError('INVALID_ARGUMENT', `${fn}: x and y overlap; they must be distinct memory`);
+  }
+  if (rowPtr[0] !== 0) throw new NativeError('INVALID_ARGUMENT', `${fn}: a.rowPtr[0] is ${rowPtr[0]}; expected 0`);
+  for (let i = 0; i < nrows; i++) {
+    if (rowPtr[i + 1]! < rowPtr[i]!) {
+      throw new NativeError(
+        'INVALID_ARGUMENT',
+        `${fn}: a.rowPtr[${i + 1}] = ${rowPtr[i + 1]} is below a.rowPtr[${i}] = ${rowPtr[i]}; expected non-decreasing`,
+      );
+    }
+  }
+  if (mask === null) {
+    const nnz = colIdx.length;
+    for (let k = 0; k < nnz; k++) {
+      if (colIdx[k]! >>> 0 >= ncols) throw columnOutOfRange(fn, k, colIdx[k]!, ncols);
+    }
+    return;
+  }
+  for (let i = 0; i < nrows; i++) {
+    if ((mask[i] === 0) !== complement) continue;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) {
+      if (colIdx[k]! >>> 0 >= ncols) throw columnOutOfRange(fn, k, colIdx[k]!, ncols);
+    }
+  }
+}
+
+function validatePush(
+  a: CsrArrays,
+  xIndices: Int32Array,
+  xValues: Float64Array,
+  count: number,
+  y: Float64Array,
+  mark: Uint8Array,
+  changed: Int32Array,
+): void {
+  const fn = 'spmspvPush';
+  if (a.nrows === undefined || a.ncols === undefined || a.nrows === null || a.ncols === null) {
+    throw new NativeError('INVALID_ARGUMENT', `${fn}: a.nrows and a.ncols must be integers from 0 to ${MAX_DIMENSION}`);
+  }
+  validateShape(a, fn);
+  checkType(xIndices, Int32Array, fn, 'xIndices');
+  checkType(xValues, Float64Array, fn, 'xValues');
+  checkType(y, Float64Array, fn, 'y');
+  checkType(mark, Uint8Array, fn, 'mark');
+  checkType(changed, Int32Array, fn, 'changed');
+  const { nrows, ncols, rowPtr, colIdx } = a;
+  checkLength(y.length, ncols, fn, 'y', 'values', 'ncols');
+  checkLength(mark.length, ncols, fn, 'mark', 'bytes', 'ncols');
+  if (changed.length < ncols) {
+    throw new NativeError('LENGTH_MISMATCH', `${fn}: changed has ${changed.length} entries; expected at least ncols = ${ncols}`);
+  }
+  if (count === undefined) throw new NativeError('INVALID_ARGUMENT', `${fn}: count must be an integer`);
+  checkUint(count, fn, 'count', Math.min(xIndices.length, xValues.length), 0);
+  const nnz = colIdx.length;
+  for (let t = 0; t < count; t++) {
+    const i = xIndices[t]!;
+    if (i >>> 0 >= nrows) {
+      throw new NativeError('INDEX_OUT_OF_RANGE', `${fn}: xIndices[${t}] = ${i} is outside [0, ${nrows})`);
+    }
+    const lo = rowPtr[i]!;
+    const hi = rowPtr[i + 1]!;
+    if (lo < 0 || hi < lo || hi > nnz) {
+      throw new NativeError(
+        'INVALID_ARGUMENT',
+        `${fn}: row ${i} spans a.rowPtr[${i}] = ${lo} to a.rowPtr[${i + 1}] = ${hi}; expected 0 <= start <= end <= ${nnz}`,
+      );
+    }
+    for (let k = lo; k < hi; k++) {
+      if (colIdx[k]! >>> 0 >= ncols) throw columnOutOfRange(fn, k, colIdx[k]!, ncols);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- per-element bodies
+// Used by the generic-shaped loops below only where V8 inlines them (small, monomorphic); the
+// reference for src/kernels/semiring.h.
+
+/** logaddexp as the contract defines it (SemiringOp). */
+export function logAddExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  if (a === b) return a + Math.LN2;
+  return Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
+
+// ---------------------------------------------------------------- spmv (pull)
+// Each loop: rows in order, a row the mask forbids is skipped, an allowed row reduces its entries
+// left to right from the semiring's zero. `skip(i)` is inlined by hand as
+// `mask !== null && (mask[i] === 0) !== complement`.
+
+type Pull = (
+  rowPtr: Int32Array,
+  colIdx: Int32Array,
+  values: Float64Array,
+  x: Float64Array,
+  y: Float64Array,
+  nrows: number,
+  mask: Uint8Array | null,
+  complement: boolean,
+) => void;
+
+type PullPattern = (
+  rowPtr: Int32Array,
+  colIdx: Int32Array,
+  x: Float64Array,
+  y: Float64Array,
+  nrows: number,
+  mask: Uint8Array | null,
+  complement: boolean,
+) => void;
+
+const pullOrAnd: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = 0;
+      for (let k = start; k < end; k++) {
+        if (values[k] !== 0 && x[colIdx[k]!] !== 0) {
+          acc = 1;
+          break;
+        }
+      }
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullOrAndPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = 0;
+      for (let k = start; k < end; k++) {
+        if (x[colIdx[k]!] !== 0) {
+          acc = 1;
+          break;
+        }
+      }
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullPlusTimes: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = 0;
+      for (let k = start; k < end; k++) acc += values[k]! * x[colIdx[k]!]!;
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+// 1 × v = v exactly (NaN aside), so the pattern loop adds x itself.
+const pullPlusTimesPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = 0;
+      for (let k = start; k < end; k++) acc += x[colIdx[k]!]!;
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullMinPlus: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = Infinity;
+      for (let k = start; k < end; k++) acc = Math.min(acc, values[k]! + x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+// 0 + v is v except that −0 becomes +0, so the pattern loops keep the addition.
+const pullMinPlusPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = Infinity;
+      for (let k = start; k < end; k++) acc = Math.min(acc, 0 + x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullMaxPlus: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = -Infinity;
+      for (let k = start; k < end; k++) acc = Math.max(acc, values[k]! + x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullMaxPlusPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = -Infinity;
+      for (let k = start; k < end; k++) acc = Math.max(acc, 0 + x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullMaxTimes: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = 0;
+      for (let k = start; k < end; k++) acc = Math.max(acc, values[k]! * x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullMaxTimesPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = 0;
+      for (let k = start; k < end; k++) acc = Math.max(acc, x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullMaxMin: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = -Infinity;
+      for (let k = start; k < end; k++) acc = Math.max(acc, Math.min(values[k]!, x[colIdx[k]!]!));
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+// min(+∞, v) = v for every v, NaN included.
+const pullMaxMinPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = -Infinity;
+      for (let k = start; k < end; k++) acc = Math.max(acc, x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullLogPlus: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = -Infinity;
+      for (let k = start; k < end; k++) acc = logAddExp(acc, values[k]! + x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullLogPlusPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = -Infinity;
+      for (let k = start; k < end; k++) acc = logAddExp(acc, 0 + x[colIdx[k]!]!);
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const PULL: readonly Pull[] = [pullOrAnd, pullPlusTimes, pullMinPlus, pullMaxPlus, pullMaxTimes, pullMaxMin, pullLogPlus];
+const PULL_PATTERN: readonly PullPattern[] = [
+  pullOrAndPattern,
+  pullPlusTimesPattern,
+  pullMinPlusPattern,
+  pullMaxPlusPattern,
+  pullMaxTimesPattern,
+  pullMaxMinPattern,
+  pullLogPlusPattern,
+];
+
+// ---------------------------------------------------------------- spmspv (push)
+// Each loop: sources in order, each source's row left to right; an update whose result differs
+// from y[j] by Object.is writes it and, when mark[j] is 0, marks j and appends it. Pattern matrices
+// pass values = null and use the semiring's one; the per-op loops read `a` as `values === null ?
+// one : values[k]`, a branch V8 hoists out of nothing but predicts perfectly.
+
+type Push = (
+  rowPtr: Int32Array,
+  colIdx: Int32Array,
+  values: Float64Array | null,
+  xIndices: Int32Array,
+  xValues: Float64Array,
+  count: number,
+  y: Float64Array,
+  mark: Uint8Array,
+  changed: Int32Array,
+) => number;
+
+const pushOrAnd: Push = (rowPtr, colIdx, values, xIndices, xValues, count, y, mark, changed) => {
+  let n = 0;
+  for (let t = 0; t < count; t++) {
+    const i = xIndices[t]!;
+    const xt = xValues[t] !== 0;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) {
+      const j = colIdx[k]!;
+      const old = y[j]!;
+      const next = old !== 0 || (xt && (values === null || values[k] !== 0)) ? 1 : 0;
+      if (!Object.is(next, old)) {
+        y[j] = next;
+        if (mark[j] === 0) {
+          mark[j] = 1;
+          changed[n++] = j;
+        }
+      }
+    }
+  }
+  return n;
+};
+
+const pushPlusTimes: Push = (rowPtr, colIdx, values, xIndices, xValues, count, y, mark, changed) => {
+  let n = 0;
+  for (let t = 0; t < count; t++) {
+    const i = xIndices[t]!;
+    const xt = xValues[t]!;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) {
+      const j = colIdx[k]!;
+      const old = y[j]!;
+      const next = old + (values === null ? xt : xt * values[k]!);
+      if (!Object.is(next, old)) {
+        y[j] = next;
+        if (mark[j] === 0) {
+          mark[j] = 1;
+          changed[n++] = j;
+        }
+      }
+    }
+  }
+  return n;
+};
+
+const pushMinPlus: Push = (rowPtr, colIdx, values, xIndices, xValues, count, y, mark, changed) => {
+  let n = 0;
+  for (let t = 0; t < count; t++) {
+    const i = xIndices[t]!;
+    const xt = xValues[t]!;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) {
+      const j = colIdx[k]!;
+      const old = y[j]!;
+      const next = Math.min(old, xt + (values === null ? 0 : values[k]!));
+      if (!Object.is(next, old)) {
+        y[j] = next;
+        if (mark[j] === 0) {
+          mark[j] = 1;
+          changed[n++] = j;
+        }
+      }
+    }
+  }
+  return n;
+};
+
+const pushMaxPlus: Push = (rowPtr, colIdx, values, xIndices, xValues, count, y, mark, changed) => {
+  let n = 0;
+  for (let t = 0; t < count; t++) {
+    const i = xIndices[t]!;
+    const xt = xValues[t]!;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) {
+      const j = colIdx[k]!;
+      const old = y[j]!;
+      const next = Math.max(old, xt + (values === null ? 0 : values[k]!));
+      if (!Object.is(next, old)) {
+        y[j] = next;
+        if (mark[j] === 0) {
+          mark[j] = 1;
+          changed[n++] = j;
+        }
+      }
+    }
+  }
+  return n;
+};
+
+const pushMaxTimes: Push = (rowPtr, colIdx, values, xIndices, xValues, count, y, mark, changed) => {
+  let n = 0;
+  for (let t = 0; t < count; t++) {
+    const i = xIndices[t]!;
+    const xt = xValues[t]!;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) {
+      const j = colIdx[k]!;
+      const old = y[j]!;
+      const next = Math.max(old, values === null ? xt : xt * values[k]!);
+      if (!Object.is(next, old)) {
+        y[j] = next;
+        if (mark[j] === 0) {
+          mark[j] = 1;
+          changed[n++] = j;
+        }
+      }
+    }
+  }
+  return n;
+};
+
+const pushMaxMin: Push = (rowPtr, colIdx, values, xIndices, xValues, count, y, mark, changed) => {
+  let n = 0;
+  for (let t = 0; t < count; t++) {
+    const i = xIndices[t]!;
+    const xt = xValues[t]!;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) {
+      const j = colIdx[k]!;
+      const old = y[j]!;
+      const next = Math.max(old, values === null ? xt : Math.min(xt, values[k]!));
+      if (!Object.is(next, old)) {
+        y[j] = next;
+        if (mark[j] === 0) {
+          mark[j] = 1;
+          changed[n++] = j;
+        }
+      }
+    }
+  }
+  return n;
+};
+
+const pushLogPlus: Push = (rowPtr, colIdx, values, xIndices, xValues, count, y, mark, changed) => {
+  let n = 0;
+  for (let t = 0; t < count; t++) {
+    const i = xIndices[t]!;
+    const xt = xValues[t]!;
+    const end = rowPtr[i + 1]!;
+    for (let k = rowPtr[i]!; k < end; k++) {
+      const j = colIdx[k]!;
+      const old = y[j]!;
+      const next = logAddExp(old, xt + (values === null ? 0 : values[k]!));
+      if (!Object.is(next, old)) {
+        y[j] = next;
+        if (mark[j] === 0) {
+          mark[j] = 1;
+          changed[n++] = j;
+        }
+      }
+    }
+  }
+  return n;
+};
+
+const PUSH: readonly Push[] = [pushOrAnd, pushPlusTimes, pushMinPlus, pushMaxPlus, pushMaxTimes, pushMaxMin, pushLogPlus];
+
+// ---------------------------------------------------------------- the kernel set
+
+function spmv(op: SemiringOp, a: CsrArrays, x: Float64Array, y: Float64Array, mask?: Uint8Array | null, complementMask?: boolean): void {
+  const code = semiringOpCode(op, 'spmv');
+  const m = csrFields(a, 'spmv');
+  const maskOrNull = mask ?? null;
+  const complement = complementMask ?? false;
+  validateSpmv(m, x, y, maskOrNull, complement);
+  if (m.values === null) PULL_PATTERN[code]!(m.rowPtr, m.colIdx, x, y, m.nrows, maskOrNull, complement);
+  else PULL[code]!(m.rowPtr, m.colIdx, m.values, x, y, m.nrows, maskOrNull, complement);
+}
+
+function spmspvPush(
+  op: SemiringOp,
+  a: CsrArrays,
+  xIndices: Int32Array,
+  xValues: Float64Array,
+  count: number,
+  y: Float64Array,
+  mark: Uint8Array,
+  changed: Int32Array,
+): number {
+  const code = semiringOpCode(op, 'spmspvPush');
+  const m = csrFields(a, 'spmspvPush');
+  validatePush(m, xIndices, xValues, count, y, mark, changed);
+  return PUSH[code]!(m.rowPtr, m.colIdx, m.values, xIndices, xValues, count, y, mark, changed);
+}
+
+/** The pure-TS semiring kernels: the fallback without the binary, and the reference native is tested against. */
+export const tsSemiringKernels: SemiringKernels = Object.freeze({ spmv, spmspvPush });
