@@ -4,6 +4,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes stay below lengths checked just before */
 import { applySparseRuns, copyBytes } from '@mmsb/native';
 import { PageError } from '../errors.js';
+import { ownedBytes } from '../internal/slab.js';
 import { toPlainDelta } from './plain.js';
 import { copyRange } from './runs.js';
 import type { BoundDelta, Delta, PlainDelta } from './types.js';
@@ -32,7 +33,7 @@ export function applyDelta(page: Uint8Array, delta: Delta): BoundDelta {
   const { offsets, lengths } = runs;
   // Every before-byte is read before any byte is written, so runs that overlap all record what
   // the page held on entry, and undoing them in order restores it.
-  const before = new Uint8Array(runs.data.length);
+  const before = ownedBytes(runs.data.length);
   let cursor = 0;
   for (let r = 0; r < offsets.length; r++) {
     const len = lengths[r]!;

@@ -2,6 +2,7 @@
 // optionally, before-bytes. A dense delta is the one run [0, size), so a single sweep serves every
 // combination of kinds.
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes stay below lengths checked just before */
+import { ownedBytes } from '../internal/slab.js';
 import type { PlainDelta } from './types.js';
 
 /** Runs with after-bytes (`data`) and before-bytes laid out alike (or null when unbound). */
@@ -159,13 +160,26 @@ export function deltaOf(pageId: number, size: number, set: RunSet): PlainDelta {
   return { kind: 'sparse', pageId, size, runs: { offsets: set.offsets, lengths: set.lengths, data: set.data }, before: set.before };
 }
 
+/** Runs up to this many are sorted by a key of offset and index in one Float64Array (21 index bits). */
+const SORT_KEY_MAX_RUNS = 1 << 21;
+const SORT_KEY_SCALE = 2 ** 21;
+/** Up to this many runs, an insertion sort beats building and sorting keys. */
+const INSERTION_SORT_MAX_RUNS = 48;
+/** Scratch of normalizeRunList, grown as needed and reused (the writer is one thread). */
+let sortKeys = new Float64Array(64);
+let sortOrder = new Int32Array(64);
+let unionOf = new Int32Array(64);
+let unionStart = new Float64Array(64);
+let unionAt = new Float64Array(64);
+
 /**
  * Normalizes the first `n` runs of `offsets`/`lengths` (after-bytes concatenated in run order in
  * `data`), later runs winning where they overlap: the same result as {@link normalizeRunSet} of an
- * unbound set, in one pass. It walks the runs newest first, keeping the bytes already claimed as
- * sorted disjoint intervals, so each run contributes only its unclaimed pieces; the pieces are
- * then sorted and touching ones joined. Runs already in canonical order come back as views of
- * the inputs, without a copy.
+ * unbound set, in one pass. Runs are sorted by offset (one typed-array sort of offset·2²¹ + index
+ * keys); overlapping or touching runs join into one output run; then every run's bytes are copied
+ * into its place in the output in the runs' own order, so a later run overwrites an earlier one
+ * exactly where they overlap. Runs already in canonical order come back as views of the inputs,
+ * without a copy.
  */
 export function normalizeRunList(offsets: Uint32Array, lengths: Uint32Array, data: Uint8Array, n: number): RunSet {
   let total = 0;
@@ -179,6 +193,85 @@ export function normalizeRunList(offsets: Uint32Array, lengths: Uint32Array, dat
     total += len;
   }
   if (sorted) return { offsets: offsets.subarray(0, n), lengths: lengths.subarray(0, n), data: data.subarray(0, total), before: null };
+  if (n > SORT_KEY_MAX_RUNS) return normalizeRunListClaimed(offsets, lengths, data, n, total);
+  if (sortKeys.length < n) {
+    let room = sortKeys.length;
+    while (room < n) room *= 2;
+    sortKeys = new Float64Array(room);
+    sortOrder = new Int32Array(room);
+    unionOf = new Int32Array(room);
+    unionStart = new Float64Array(room);
+    unionAt = new Float64Array(room);
+  }
+  // Run indexes in offset order (ties: the earlier run first). Few runs: an insertion sort on the
+  // offsets; many: one typed-array sort of offset·2²¹ + index keys.
+  const order = sortOrder;
+  if (n <= INSERTION_SORT_MAX_RUNS) {
+    for (let r = 0; r < n; r++) {
+      const off = offsets[r]!;
+      let k = r;
+      while (k > 0 && offsets[order[k - 1]!]! > off) {
+        order[k] = order[k - 1]!;
+        k--;
+      }
+      order[k] = r;
+    }
+  } else {
+    const keys = sortKeys;
+    for (let r = 0; r < n; r++) keys[r] = offsets[r]! * SORT_KEY_SCALE + r;
+    keys.subarray(0, n).sort();
+    for (let k = 0; k < n; k++) {
+      const key = keys[k]!;
+      order[k] = key - Math.floor(key / SORT_KEY_SCALE) * SORT_KEY_SCALE;
+    }
+  }
+  // Unions of overlapping or touching runs, in offset order: their starts, and where each starts in the output data.
+  let unions = 0;
+  let curEnd = -1;
+  let bytes = 0;
+  for (let k = 0; k < n; k++) {
+    const r = order[k]!;
+    const len = lengths[r]!;
+    if (len === 0) continue;
+    const off = offsets[r]!;
+    if (unions === 0 || off > curEnd) {
+      if (unions > 0) bytes += curEnd - unionStart[unions - 1]!;
+      unionStart[unions] = off;
+      unionAt[unions] = bytes;
+      unions++;
+      curEnd = off + len;
+    } else if (off + len > curEnd) {
+      curEnd = off + len;
+    }
+    unionOf[r] = unions - 1;
+  }
+  if (unions > 0) bytes += curEnd - unionStart[unions - 1]!;
+  const owned = ownedBytes(unions * 8 + bytes);
+  const { buffer, byteOffset } = owned;
+  const outOffsets = new Uint32Array(buffer, byteOffset, unions);
+  const outLengths = new Uint32Array(buffer, byteOffset + unions * 4, unions);
+  const outData = owned.subarray(unions * 8);
+  for (let u = 0; u < unions; u++) {
+    outOffsets[u] = unionStart[u]!;
+    outLengths[u] = (u + 1 < unions ? unionAt[u + 1]! : bytes) - unionAt[u]!;
+  }
+  let cursor = 0;
+  for (let r = 0; r < n; r++) {
+    const len = lengths[r]!;
+    if (len === 0) continue;
+    const u = unionOf[r]!;
+    copyRange(outData, unionAt[u]! + (offsets[r]! - unionStart[u]!), data, cursor, len);
+    cursor += len;
+  }
+  return { offsets: outOffsets, lengths: outLengths, data: outData, before: null };
+}
+
+/**
+ * {@link normalizeRunList} for more runs than a sort key can index: it walks the runs newest
+ * first, keeping the bytes already claimed as sorted disjoint intervals, so each run contributes
+ * only its unclaimed pieces; the pieces are then sorted and touching ones joined.
+ */
+function normalizeRunListClaimed(offsets: Uint32Array, lengths: Uint32Array, data: Uint8Array, n: number, total: number): RunSet {
   // Claimed intervals [start, end) as flat pairs, sorted, disjoint and not touching.
   const claimed: number[] = [];
   // Unclaimed pieces: start, end, position of their first byte in `data`.

@@ -10,6 +10,7 @@ import { mergeDeltas } from '../delta/merge.js';
 import { deltaOf, normalizeRunList } from '../delta/runs.js';
 import type { RunSet } from '../delta/runs.js';
 import type { PlainDelta, SparseRunInput } from '../delta/types.js';
+import { ownedBytes } from '../internal/slab.js';
 
 // The store checks runs before staging them, with the same checks as `sparseDelta`.
 export { checkRunInputs };
@@ -113,10 +114,11 @@ export class PageStaging {
   private owned(set: RunSet): RunSet {
     if (set.data.buffer !== this.data.buffer && set.offsets.buffer !== this.offsets.buffer && set.lengths.buffer !== this.lengths.buffer) return set;
     const n = set.offsets.length;
-    const buffer = new ArrayBuffer(n * 8 + set.data.length);
-    const offsets = new Uint32Array(buffer, 0, n);
-    const lengths = new Uint32Array(buffer, n * 4, n);
-    const data = new Uint8Array(buffer, n * 8, set.data.length);
+    const owned = ownedBytes(n * 8 + set.data.length);
+    const { buffer, byteOffset } = owned;
+    const offsets = new Uint32Array(buffer, byteOffset, n);
+    const lengths = new Uint32Array(buffer, byteOffset + n * 4, n);
+    const data = owned.subarray(n * 8);
     offsets.set(set.offsets);
     lengths.set(set.lengths);
     data.set(set.data);

@@ -869,10 +869,11 @@ class LivePageStore implements PageStore {
 
 /**
  * Stagings of ended transactions, kept for the next ones so a commit allocates no staging buffers
- * (one writer at a time, so a few suffice; several stores in a process share them).
+ * (one writer at a time; enough for a commit touching a few hundred pages; several stores in a
+ * process share them).
  */
 const spareStagings: PageStaging[] = [];
-const SPARE_STAGINGS = 16;
+const SPARE_STAGINGS = 256;
 
 /** A page as a checkpoint at `at` sees it (see CheckpointPage); its epoch is the last change at or before `at`. */
 class CheckpointSlot implements CheckpointPage {
