@@ -29,7 +29,6 @@ export type { ElementType } from './router/layout.js';
 export { DeltaRouter, stageRouted } from './router/router.js';
 export type {
   DeltaRouterOptions,
-  MergeSemiring,
   RoutedDelta,
   RouteOptions,
   RouteResult,
@@ -46,3 +45,13 @@ export { DenseVector, SparseVector } from './vector.js';
 export type { ValueArray } from './internal/kernels.js';
 export { matrixFromMarket, MatrixMarketParser, parseMatrixMarket, readMatrixMarketFile } from './mtx.js';
 export type { MatrixMarketData, MatrixMarketField, MatrixMarketFormat, MatrixMarketSymmetry } from './mtx.js';
+
+// operations (GraphBLAS)
+export { apply } from './operations/apply.js';
+export type { ApplyOptions } from './operations/apply.js';
+export { ewiseAdd, ewiseMult } from './operations/ewise.js';
+export { mxm } from './operations/mxm.js';
+export { mxv, vxm } from './operations/mxv.js';
+export type { MaskOptions, MatrixOutputOptions, VectorOutputOptions } from './operations/options.js';
+export { reduceRows, reduceToScalar } from './operations/reduce.js';
+export { transpose } from './operations/transpose.js';
