@@ -11,9 +11,9 @@ import type { Delta, PlainDelta, Transaction } from '@mmsb/page';
 import { SemiringError } from '../errors.js';
 import type { Semiring } from '../semiring.js';
 import { mergeByteRuns } from './internal/byte-sweep.js';
+import type { FoldKernel } from './internal/fold.js';
 import { foldKernelOf } from './internal/fold.js';
 import { isSweepable, runsOfDelta } from './internal/runs.js';
-import type { Folder } from './internal/typed-sweep.js';
 import { mergeTypedRuns } from './internal/typed-sweep.js';
 import type { ElementType } from './layout.js';
 import { elementWidth, isElementType } from './layout.js';
@@ -38,9 +38,6 @@ export interface TaggedDelta extends WriterTag {
   readonly delta: Delta;
 }
 
-/** The semiring a typed page merges with: any `Semiring<number>` (its ⊕ and its `op`). */
-export type MergeSemiring = Pick<Semiring<number>, 'name' | 'add' | 'op'>;
-
 /** How a typed page merges: its size, element type and ⊕. */
 export interface TypedPageOptions {
   /** The page's size in bytes: a whole number of elements. */
@@ -51,7 +48,7 @@ export interface TypedPageOptions {
    * The ⊕ folded over the writers' values of each element. A standard semiring (`op` set) gets a
    * specialised loop; others call `add` per element.
    */
-  readonly semiring: MergeSemiring;
+  readonly semiring: Semiring<number>;
   /**
    * Fold the page's current value in first (new = current ⊕ merged): the min-merge of distance
    * vectors. Needs `current` in {@link RouteOptions}. Default false: the writers' values alone.
@@ -113,7 +110,7 @@ type PageSpec =
       readonly kind: 'typed';
       readonly size: number;
       readonly element: ElementType;
-      readonly folder: Folder;
+      readonly fold: FoldKernel;
       readonly accumulate: boolean;
       readonly semiringName: string;
     };
@@ -222,16 +219,14 @@ export class DeltaRouter {
       throw new SemiringError('INVALID_ARGUMENT', `registerTypedPage: page ${pageId}: semiring must be a Semiring<number> with an add function`);
     }
     const op: unknown = semiring.op;
-    if (op !== null && op !== undefined && !(typeof op === 'string' && SEMIRING_OPS.has(op))) {
+    if (op !== null && !(typeof op === 'string' && SEMIRING_OPS.has(op))) {
       throw new SemiringError('INVALID_ARGUMENT', `registerTypedPage: page ${pageId}: semiring ${semiring.name} has unknown op ${JSON.stringify(op)}`);
     }
     if (typeof accumulate !== 'boolean') {
       throw new SemiringError('INVALID_ARGUMENT', `registerTypedPage: page ${pageId}: accumulate must be a boolean`);
     }
     this.checkReplaceable(pageId, 'registerTypedPage');
-    const add = semiring.add.bind(semiring);
-    const folder: Folder = semiring.op === null || semiring.op === undefined ? { add } : { kernel: foldKernelOf(semiring.op) };
-    this.specs.set(pageId, { kind: 'typed', size, element, folder, accumulate, semiringName: String(semiring.name) });
+    this.specs.set(pageId, { kind: 'typed', size, element, fold: foldKernelOf(semiring), accumulate, semiringName: String(semiring.name) });
   }
 
   /** Forgets page `pageId`'s registration (ROUTE_CONFLICT while deltas for it wait). */
@@ -329,7 +324,7 @@ export class DeltaRouter {
             throw new SemiringError('INVALID_ARGUMENT', `route: page ${pageId} accumulates (${spec.semiringName}) and needs the current page: pass options.current`);
           }
         }
-        merged = base === null && runsList.length === 1 ? runsList[0]! : mergeTypedRuns(runsList, spec.element, spec.folder, base);
+        merged = base === null && runsList.length === 1 ? runsList[0]! : mergeTypedRuns(runsList, spec.element, spec.fold, base);
       } else {
         merged = runsList.length === 1 ? runsList[0]! : mergeByteRuns(runsList);
       }

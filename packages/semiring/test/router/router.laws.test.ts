@@ -4,9 +4,17 @@ import { describe, expect, test } from 'vitest';
 import { denseDelta, mergeDeltas, sparseDelta } from '@mmsb/page';
 import type { PlainDelta } from '@mmsb/page';
 
-import { DeltaRouter, ELEMENT_TYPES, elementWidth, isSemiringError } from '../../src/index.js';
-import type { ElementType, MergeSemiring, RoutedDelta, TaggedDelta } from '../../src/index.js';
-import { minPlusSemiring, plusTimesSemiring, standardSemirings } from '../../src/standard.js';
+import {
+  defineSemiring,
+  DeltaRouter,
+  ELEMENT_TYPES,
+  elementWidth,
+  isSemiringError,
+  minPlusSemiring,
+  plusTimesSemiring,
+  standardSemirings,
+} from '../../src/index.js';
+import type { ElementType, RoutedDelta, Semiring, TaggedDelta } from '../../src/index.js';
 import {
   applyAll,
   arbByteDelta,
@@ -24,7 +32,7 @@ interface TypedSpec {
   readonly pageId: number;
   readonly size: number;
   readonly element: ElementType;
-  readonly semiring: MergeSemiring;
+  readonly semiring: Semiring<number>;
   readonly accumulate: boolean;
 }
 
@@ -186,7 +194,7 @@ describe('delta router laws', () => {
     fc.assert(
       fc.property(arbCase, ({ element, semiring, accumulate, tagged, current }) => {
         const expected = referenceTypedMerge(current, tagged, element, semiring, accumulate);
-        const user: MergeSemiring = { name: `user ${semiring.name}`, op: null, add: (x, y) => semiring.add(x, y) };
+        const user = defineSemiring<number>({ name: `user ${semiring.name}`, zero: semiring.zero, one: semiring.one, add: semiring.add, mul: semiring.mul });
         for (const s of [semiring, user]) {
           const router = new DeltaRouter();
           router.registerTypedPage(1, { size: current.length, element, semiring: s, accumulate });

@@ -7,9 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { compressDelta, denseDelta, isPageError, openStore, sparseDelta } from '@mmsb/page';
 import type { PlainDelta, SparseDelta } from '@mmsb/page';
 
-import { DeltaRouter, isSemiringError, stageRouted } from '../../src/index.js';
-import type { MergeSemiring, RouteResult } from '../../src/index.js';
-import { booleanSemiring, minPlusSemiring, plusTimesSemiring } from '../../src/standard.js';
+import { booleanSemiring, defineSemiring, DeltaRouter, isSemiringError, minPlusSemiring, plusTimesSemiring, stageRouted } from '../../src/index.js';
+import type { RouteResult } from '../../src/index.js';
 import { applyAll, fields } from './support.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -156,6 +155,23 @@ describe('typed pages', () => {
     expect(f64Of(delta, f64Bytes(-1, -1, -1, -1))).toEqual([5, 1, -1, -1]);
   });
 
+  test('element values at unaligned addresses in their buffers fold the same as aligned ones', () => {
+    const unaligned = (values: number[], shift: number): Uint8Array => {
+      const raw = f64Bytes(...values);
+      const holder = new Uint8Array(raw.length + shift);
+      holder.set(raw, shift);
+      return holder.subarray(shift);
+    };
+    for (const shift of [0, 1, 3, 4]) {
+      const router = new DeltaRouter();
+      router.registerTypedPage(0, { size: 24, element: 'f64', semiring: minPlusSemiring });
+      router.submit(denseDelta(0, unaligned([5, 1, 7], shift)), { writer: 0, epoch: 0 });
+      router.submit(denseDelta(0, unaligned([2, 8, 6], shift + 1)), { writer: 1, epoch: 0 });
+      router.submit(denseDelta(0, unaligned([4, 0, 9], shift)), { writer: 2, epoch: 0 });
+      expect(f64Of(only(router.route()), new Uint8Array(24))).toEqual([2, 0, 6]);
+    }
+  });
+
   test('accumulate folds the current page in first: new = current ⊕ merged', () => {
     const router = new DeltaRouter();
     router.registerTypedPage(4, { size: 24, element: 'f64', semiring: minPlusSemiring, accumulate: true });
@@ -207,14 +223,16 @@ describe('typed pages', () => {
   test('a user semiring runs through its add, folded in (epoch, writer) order', () => {
     const calls: [number, number][] = [];
     // Not commutative on purpose: the fold order shows in the result.
-    const keepFirst: MergeSemiring = {
-      name: 'keep-first',
-      op: null,
+    const keepFirst = defineSemiring<number>({
+      name: 'digits',
+      zero: 0,
+      one: 1,
       add: (a, b) => {
         calls.push([a, b]);
         return a * 10 + b;
       },
-    };
+      mul: (a, b) => a * b,
+    });
     const router = new DeltaRouter();
     router.registerTypedPage(0, { size: 4, element: 'i32', semiring: keepFirst });
     const i32 = (v: number): Uint8Array => new Uint8Array(Int32Array.of(v).buffer);
@@ -269,7 +287,7 @@ describe('refusals leave the router unchanged', () => {
     const router = new DeltaRouter();
     expectCode(() => router.registerTypedPage(0, { size: 16, element: 'f16' as 'f32', semiring: minPlusSemiring }), 'UNKNOWN_LAYOUT');
     expectCode(() => router.registerTypedPage(0, { size: 12, element: 'f64', semiring: minPlusSemiring }), 'SIZE_MISMATCH');
-    expectCode(() => router.registerTypedPage(0, { size: 16, element: 'f64', semiring: { name: 'x', op: 'min-max' as 'min-plus', add: Math.min } }), 'INVALID_ARGUMENT');
+    expectCode(() => router.registerTypedPage(0, { size: 16, element: 'f64', semiring: { ...minPlusSemiring, op: 'min-max' as 'min-plus' } }), 'INVALID_ARGUMENT');
   });
 
   test('two deltas to one page with the same (epoch, writer) are ROUTE_CONFLICT', () => {

@@ -6,7 +6,7 @@ import { applyDelta, denseDelta, sparseDelta } from '@mmsb/page';
 import type { Delta, PlainDelta, SparseRunInput } from '@mmsb/page';
 
 import { elementWidth } from '../../src/index.js';
-import type { ElementType, MergeSemiring, RoutedDelta, TaggedDelta } from '../../src/index.js';
+import type { ElementType, RoutedDelta, Semiring, TaggedDelta } from '../../src/index.js';
 
 /** Tags drawn from small ranges, so equal epochs (writer tie-breaks) happen often; all distinct. */
 export function arbTags(maxCount: number): fc.Arbitrary<{ writer: number; epoch: number }[]> {
@@ -111,7 +111,7 @@ export function referenceTypedMerge(
   page: Uint8Array,
   tagged: readonly TaggedDelta[],
   type: ElementType,
-  semiring: MergeSemiring,
+  semiring: Semiring<number>,
   accumulate: boolean,
 ): Uint8Array {
   const width = elementWidth(type);

@@ -2,18 +2,15 @@
 // delta's value for it, folded in priority order (optionally starting from the page's current
 // value). A sweep cuts the page into segments on which the same deltas are active; on each, the
 // first value is copied and the rest are folded in with a whole-segment loop, so ⊕ is never a
-// closure call per element on the standard path. Runs must be element-aligned (the caller checks).
+// closure call per element on the standard path (see fold.ts). Runs must be element-aligned (the caller checks).
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- cursor and active slots stay below their counts */
 import type { SparseRuns } from '@mmsb/native';
 import type { ElementType } from '../layout.js';
 import { elementWidth } from '../layout.js';
 import { RunCursors } from './cursors.js';
+import type { ElementArray } from './elements.js';
 import { elementView, HOST_LITTLE_ENDIAN, swapElementBytes } from './elements.js';
 import type { FoldKernel } from './fold.js';
-import { foldGeneric, foldStandard } from './fold.js';
-
-/** How to fold: a standard loop, or a user semiring's ⊕. */
-export type Folder = { readonly kernel: FoldKernel } | { readonly add: (a: number, b: number) => number };
 
 /** Called per segment [start, end) with the deltas active on it, ascending by rank. */
 type SegmentVisitor = (start: number, end: number, active: Int32Array, count: number, cursors: RunCursors) => void;
@@ -69,7 +66,7 @@ function sweepSegments(deltas: readonly SparseRuns[], visit: SegmentVisitor): vo
 export function mergeTypedRuns(
   deltas: readonly SparseRuns[],
   type: ElementType,
-  folder: Folder,
+  fold: FoldKernel,
   current: Uint8Array | null,
 ): SparseRuns {
   const width = elementWidth(type);
@@ -91,8 +88,8 @@ export function mergeTypedRuns(
   const lengths = new Uint32Array(buffer, runs * 4, runs);
   const dataStart = runs * 8;
   const data = new Uint8Array(buffer, dataStart, total);
-  const scratch = new ArrayBuffer(widest);
-  const scratchBytes = new Uint8Array(scratch);
+  // For sources that are not element-aligned; allocated when the first one shows up.
+  let scratchBytes: Uint8Array | null = null;
 
   let r = -1;
   let cursor = 0;
@@ -120,15 +117,22 @@ export function mergeTypedRuns(
       const n = len / width;
       if (!HOST_LITTLE_ENDIAN) swapElementBytes(out, width);
       const acc = elementView(type, buffer, dataStart + cursor, n);
-      const src = elementView(type, scratch, 0, n);
       for (let k = first; k < count; k++) {
         const d = active[k]!;
-        const at = cursors.sourceAt(d, start);
-        const incoming = scratchBytes.subarray(0, len);
-        incoming.set(deltas[d]!.data.subarray(at, at + len));
-        if (!HOST_LITTLE_ENDIAN) swapElementBytes(incoming, width);
-        if ('kernel' in folder) foldStandard(folder.kernel, acc, src, n);
-        else foldGeneric(folder.add, acc, src, n);
+        const source = deltas[d]!.data;
+        const at = source.byteOffset + cursors.sourceAt(d, start);
+        let src: ElementArray;
+        if (HOST_LITTLE_ENDIAN && at % width === 0) {
+          // Aligned already (a dense delta over a typed array's buffer): fold from it in place.
+          src = elementView(type, source.buffer, at, n);
+        } else {
+          scratchBytes ??= new Uint8Array(widest);
+          const incoming = scratchBytes.subarray(0, len);
+          incoming.set(source.subarray(at - source.byteOffset, at - source.byteOffset + len));
+          if (!HOST_LITTLE_ENDIAN) swapElementBytes(incoming, width);
+          src = elementView(type, scratchBytes.buffer, 0, n);
+        }
+        fold(acc, src, n);
       }
       if (!HOST_LITTLE_ENDIAN) swapElementBytes(out, width);
     }
