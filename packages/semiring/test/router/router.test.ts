@@ -309,6 +309,19 @@ describe('refusals leave the router unchanged', () => {
     router.registerBytePage(3, 4);
   });
 
+  test('unregisterPage turns a typed page back into a byte page, but not while its deltas wait', () => {
+    const router = new DeltaRouter();
+    router.registerTypedPage(0, { size: 2, element: 'u8', semiring: plusTimesSemiring });
+    router.submit(denseDelta(0, bytes(1, 1)), { writer: 0, epoch: 0 });
+    expectCode(() => router.unregisterPage(0), 'ROUTE_CONFLICT');
+    router.submit(denseDelta(0, bytes(2, 2)), { writer: 1, epoch: 0 });
+    expect(Array.from(applyAll(new Uint8Array(2), [only(router.route())]))).toEqual([3, 3]);
+    router.unregisterPage(0);
+    router.submit(denseDelta(0, bytes(1, 1)), { writer: 0, epoch: 0 });
+    router.submit(denseDelta(0, bytes(2, 2)), { writer: 1, epoch: 0 });
+    expect(Array.from(applyAll(new Uint8Array(2), [only(router.route())]))).toEqual([2, 2]);
+  });
+
   test('a malformed delta is INVALID_ARGUMENT with the page layer error as its cause', () => {
     const router = new DeltaRouter();
     const bad: SparseDelta = { kind: 'sparse', pageId: 0, size: 4, runs: { offsets: Uint32Array.of(3), lengths: Uint32Array.of(2), data: bytes(1, 2) }, before: null };
