@@ -141,7 +141,9 @@ inline double row_value(const CsrView& a, const double* x, int32_t s, int32_t e)
 }
 
 template <class Op, bool kPattern, bool kMasked>
-void pull_scalar(const CsrView& a, const double* x, double* y, const uint8_t* mask, bool complement) {
+void pull_scalar(const CsrView& view, const double* x, double* y, const uint8_t* mask, bool complement) {
+  // A local copy: stores to y must not make the compiler reload the matrix's pointers.
+  const CsrView a = view;
   int32_t s = a.row_ptr[0];
   for (int32_t i = 0; i < a.nrows; ++i) {
     const int32_t e = a.row_ptr[i + 1];
@@ -153,14 +155,18 @@ void pull_scalar(const CsrView& a, const double* x, double* y, const uint8_t* ma
 #if defined(__x86_64__)
 // min/max rows four entries at a time: x gathered by column, a lane-wise compare-select
 // (minpd(p, acc) = p < acc ? p : acc, like the scalar loop) and a lane-wise NaN flag; lanes are
-// combined at the end of the row, which order-free ops allow. Tails and fix-ups are scalar.
+// combined at the end of the row, which order-free ops allow. The zero fix-up is scalar.
+// Lane masks for a last group of 0–3 entries (64-bit lanes, all ones = active).
+alignas(32) constexpr int64_t kTailLanes[4][4] = {{0, 0, 0, 0}, {-1, 0, 0, 0}, {-1, -1, 0, 0}, {-1, -1, -1, 0}};
+
 template <class Op, bool kPattern, bool kMasked>
-__attribute__((target("avx2"))) void pull_order_free_avx2(const CsrView& a, const double* x, double* y,
+__attribute__((target("avx2"))) void pull_order_free_avx2(const CsrView& view, const double* x, double* y,
                                                           const uint8_t* mask, bool complement) {
+  const CsrView a = view;
   constexpr bool kMin = is_min_op(Op::kOp);
   const __m256d zero = _mm256_set1_pd(Op::zero());
   const __m256d one = _mm256_set1_pd(Op::one());
-  const __m256d all_lanes = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+  const __m256i all_lanes_i = _mm256_set1_epi64x(-1);
   int32_t s = a.row_ptr[0];
   for (int32_t i = 0; i < a.nrows; ++i) {
     const int32_t e = a.row_ptr[i + 1];
@@ -170,23 +176,30 @@ __attribute__((target("avx2"))) void pull_order_free_avx2(const CsrView& a, cons
     }
     __m256d acc = zero;
     __m256d nan = _mm256_setzero_pd();
-    int32_t k = s;
-    for (; k + 4 <= e; k += 4) {
-      const __m128i cols = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.col_idx + k));
-      // The masked form with an explicit source: GCC 12 warns that the plain one's is uninitialised.
-      const __m256d xv = _mm256_mask_i32gather_pd(_mm256_setzero_pd(), x, cols, all_lanes, 8);
-      const __m256d av = kPattern ? one : _mm256_loadu_pd(a.values + k);
+    // Whole groups of four, then one masked group for the 1–3 left: inactive lanes load nothing
+    // (a masked load never touches memory past the row) and feed the op's zero, which changes no
+    // lane's answer.
+    for (int32_t k = s; k < e; k += 4) {
+      const int32_t left = e - k;
+      const __m256i lanes = left >= 4 ? all_lanes_i : _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kTailLanes[left]));
+      const __m256d lanes_pd = _mm256_castsi256_pd(lanes);
+      const __m128i lanes32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(lanes, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6)));
+      const __m128i cols = left >= 4 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(a.col_idx + k))
+                                     : _mm_maskload_epi32(a.col_idx + k, lanes32);
+      const __m256d xv = _mm256_mask_i32gather_pd(_mm256_setzero_pd(), x, cols, lanes_pd, 8);
+      const __m256d av = kPattern ? one : left >= 4 ? _mm256_loadu_pd(a.values + k) : _mm256_maskload_pd(a.values + k, lanes);
       __m256d p;
       if constexpr (kPattern && Op::kOp != SemiringOp::MinPlus && Op::kOp != SemiringOp::MaxPlus) {
         p = xv;
       } else if constexpr (Op::kOp == SemiringOp::MaxMin) {
         p = _mm256_min_pd(av, xv);
-        nan = _mm256_or_pd(nan, _mm256_cmp_pd(av, xv, _CMP_UNORD_Q));
+        nan = _mm256_or_pd(nan, _mm256_and_pd(lanes_pd, _mm256_cmp_pd(av, xv, _CMP_UNORD_Q)));
       } else if constexpr (Op::kOp == SemiringOp::MaxTimes) {
         p = _mm256_mul_pd(av, xv);
       } else {
         p = _mm256_add_pd(av, xv);
       }
+      p = _mm256_blendv_pd(zero, p, lanes_pd);
       if constexpr (Op::kOp != SemiringOp::MaxMin || kPattern) nan = _mm256_or_pd(nan, _mm256_cmp_pd(p, p, _CMP_UNORD_Q));
       acc = kMin ? _mm256_min_pd(p, acc) : _mm256_max_pd(p, acc);
     }
@@ -195,14 +208,7 @@ __attribute__((target("avx2"))) void pull_order_free_avx2(const CsrView& a, cons
     const double h0 = _mm_cvtsd_f64(half);
     const double h1 = _mm_cvtsd_f64(_mm_unpackhi_pd(half, half));
     double r = kMin ? (h1 < h0 ? h1 : h0) : (h1 > h0 ? h1 : h0);
-    bool any_nan = _mm256_movemask_pd(nan) != 0;
-    for (; k < e; ++k) {
-      const double av = kPattern ? Op::one() : a.values[k];
-      const double xv = x[a.col_idx[k]];
-      const double p = fast_product<Op, kPattern>(av, xv);
-      r = kMin ? (p < r ? p : r) : (p > r ? p : r);
-      any_nan |= product_is_nan<Op>(av, xv, p);
-    }
+    const bool any_nan = _mm256_movemask_pd(nan) != 0;
     if (any_nan) {
       r = f64_nan();
     } else if (r == 0.0) {
