@@ -39,9 +39,18 @@ const QUEUED = 512;
 const DISPOSED = 1024;
 /** It created effects while running; they are disposed before it runs again. */
 const HAS_CHILDREN = 2048;
+/** `checkDirty` is deciding whether it must recompute; reading it now is a cycle. */
+const CHECKING = 4096;
 
 /** A computed that can be read as is: subscribed, checked, no error. */
 const CLEAN_COMPUTED = COMPUTED | WATCHED;
+
+/**
+ * Computeds evaluating inside each other's first run nest on the JS stack; past this depth the
+ * innermost is evaluated first from a shallow stack (see `DeferredEvaluation`), so a chain of any
+ * length can be built and read without overflowing the stack.
+ */
+export const MAX_EVALUATION_DEPTH = 500;
 
 /** Effects re-triggering each other for more rounds than this in one flush are an EFFECT_LOOP. */
 export const MAX_FLUSH_ROUNDS = 100_000;
@@ -144,8 +153,20 @@ export class ReactiveNode {
   }
 }
 
+/**
+ * Thrown (internally) by a read nested MAX_EVALUATION_DEPTH computeds deep: every computed it
+ * unwinds through is left DIRTY, and the outermost read evaluates `node` first, then retries.
+ */
+class DeferredEvaluation extends Error {
+  constructor(readonly node: ReactiveNode) {
+    super('evaluation deferred to a shallower stack');
+  }
+}
+
 /** The computed or effect whose function is running: reads link to it. */
 let activeSub: ReactiveNode | undefined;
+/** How many computeds are updating inside one another (on the JS stack) now. */
+let evaluationDepth = 0;
 let batchDepth = 0;
 /** Bumped on every signal change; an unwatched computed that saw this value is fresh. */
 let globalVersion = 0;
@@ -217,12 +238,26 @@ export function untracked<T>(fn: () => T): T {
 }
 
 function readComputed(c: ReactiveNode, sub: ReactiveNode | undefined): unknown {
+  if (evaluationDepth !== 0) return readComputedOnce(c, sub);
+  for (;;) {
+    try {
+      return readComputedOnce(c, sub);
+    } catch (error) {
+      if (!(error instanceof DeferredEvaluation)) throw error;
+      // Bring the deep node up to date from here, where the stack is shallow, then retry.
+      readComputed(error.node, undefined);
+    }
+  }
+}
+
+function readComputedOnce(c: ReactiveNode, sub: ReactiveNode | undefined): unknown {
   let flags = c.flags;
-  if ((flags & RUNNING) !== 0) {
+  if ((flags & (RUNNING | CHECKING)) !== 0) {
     // Linked before throwing, so the reader re-runs once the cycle is gone.
     if (sub !== undefined) link(c, sub);
     throw new PropagationError('CYCLE', 'a computed read itself while computing (directly or through other computeds)');
   }
+  if (evaluationDepth >= MAX_EVALUATION_DEPTH && (flags & (DIRTY | PENDING)) !== 0) throw new DeferredEvaluation(c);
   if ((flags & WATCHED) === 0 && sub !== undefined && (sub.flags & WATCHED) !== 0) {
     attach(c);
     flags = c.flags;
@@ -231,12 +266,35 @@ function readComputed(c: ReactiveNode, sub: ReactiveNode | undefined): unknown {
     updateComputed(c);
   } else if ((flags & WATCHED) !== 0) {
     if ((flags & PENDING) !== 0) {
-      c.flags = flags & ~PENDING;
-      if (checkDirty(c)) updateComputed(c);
+      c.flags = (flags & ~PENDING) | CHECKING;
+      const base = checkTop;
+      let dirty: boolean;
+      try {
+        dirty = checkDirty(c);
+      } catch (error) {
+        abandonChecks(base);
+        c.flags = (c.flags & ~CHECKING) | PENDING;
+        throw error;
+      }
+      c.flags &= ~CHECKING;
+      if (dirty) updateComputed(c);
     }
   } else if (c.globalSeen !== globalVersion) {
+    if (evaluationDepth >= MAX_EVALUATION_DEPTH) throw new DeferredEvaluation(c);
     c.globalSeen = globalVersion;
-    if (checkDirty(c)) updateComputed(c);
+    c.flags = flags | CHECKING;
+    const base = checkTop;
+    let dirty: boolean;
+    try {
+      dirty = checkDirty(c);
+    } catch (error) {
+      abandonChecks(base);
+      c.flags &= ~CHECKING;
+      c.globalSeen = -1;
+      throw error;
+    }
+    c.flags &= ~CHECKING;
+    if (dirty) updateComputed(c);
   }
   if (sub !== undefined) link(c, sub);
   if ((c.flags & HAS_ERROR) !== 0) throw c.current;
@@ -252,6 +310,7 @@ function updateComputed(c: ReactiveNode): void {
   c.depsTail = undefined;
   c.flags = (c.flags & (COMPUTED | WATCHED | HAS_ERROR | UNSET)) | RUNNING;
   ++cycle;
+  ++evaluationDepth;
   try {
     const value = (c.fn as () => unknown)();
     const flags = c.flags;
@@ -267,12 +326,17 @@ function updateComputed(c: ReactiveNode): void {
       }
     }
   } catch (error) {
-    // A walk cut short inside (a stack overflow) leaves its stack entries behind: drop them.
-    while (checkTop > stackBase) checkStack[--checkTop] = undefined;
+    abandonChecks(stackBase);
+    if (error instanceof DeferredEvaluation) {
+      // Not a result: keep the old value and run again when read.
+      c.flags |= DIRTY;
+      throw error;
+    }
     c.current = error;
     c.flags = (c.flags & ~UNSET) | HAS_ERROR;
     c.version++;
   } finally {
+    --evaluationDepth;
     activeSub = prevSub;
     c.flags &= ~RUNNING;
     c.globalSeen = globalVersion;
@@ -281,9 +345,27 @@ function updateComputed(c: ReactiveNode): void {
 }
 
 /**
+ * A check cut short (a deferred evaluation, a stack overflow) leaves the nodes it had descended
+ * into unresolved: mark them possibly stale again.
+ */
+function abandonChecks(base: number): void {
+  while (checkTop > base) {
+    const open = checkStack[--checkTop] as Link;
+    checkStack[checkTop] = undefined;
+    const node = open.dep;
+    if ((node.flags & WATCHED) !== 0) node.flags = (node.flags & ~CHECKING) | PENDING;
+    else {
+      node.flags &= ~CHECKING;
+      node.globalSeen = -1;
+    }
+  }
+}
+
+/**
  * Whether any dependency of `sub` changed since `sub` last ran: descends into PENDING (or, for
  * unwatched ones, possibly stale) computed dependencies, recomputing on the way back up those
- * whose inputs changed. The PENDING mark is cleared on the way down, so a cycle of links ends.
+ * whose inputs changed. A node is CHECKING while it is on the way: its PENDING mark is gone, so a
+ * cycle of links ends, and a read of it from below is reported as a cycle.
  */
 function checkDirty(sub: ReactiveNode): boolean {
   const head = sub.deps;
@@ -298,10 +380,11 @@ function checkDirty(sub: ReactiveNode): boolean {
       if ((flags & DIRTY) !== 0) {
         updateComputed(dep);
       } else if ((flags & WATCHED) !== 0 ? (flags & PENDING) !== 0 : dep.globalSeen !== globalVersion) {
+        const first: Link | undefined = dep.deps;
         if ((flags & WATCHED) !== 0) dep.flags = flags & ~PENDING;
         else dep.globalSeen = globalVersion;
-        const first: Link | undefined = dep.deps;
         if (first !== undefined) {
+          dep.flags |= CHECKING;
           checkStack[checkTop++] = link;
           link = first;
           continue;
@@ -322,8 +405,9 @@ function checkDirty(sub: ReactiveNode): boolean {
     while (checkTop !== base) {
       link = checkStack[--checkTop] as Link;
       checkStack[checkTop] = undefined;
+      const node = link.dep;
+      node.flags &= ~CHECKING;
       if (dirty) {
-        const node = link.dep;
         updateComputed(node);
         dirty = node.version !== link.version;
       }
@@ -360,9 +444,10 @@ function propagate(start: Link): void {
           continue;
         }
       }
-    } else if ((flags & (QUEUED | RUNNING)) === 0) {
+    } else if ((flags & (PENDING | DIRTY | RUNNING)) === 0) {
+      // An effect may already sit in the queue unmarked, queued ahead of an effect it owns.
       sub.flags = flags | PENDING | QUEUED;
-      enqueue(sub);
+      if ((flags & QUEUED) === 0) enqueue(sub);
     } else if ((flags & (QUEUED | RUNNING)) === RUNNING && isReadInCurrentRun(link, sub)) {
       // An effect wrote something it had already read this run: run it again afterwards.
       sub.flags = flags | DIRTY | QUEUED;
@@ -473,7 +558,10 @@ function runEffect(e: ReactiveNode): void {
     if ((e.flags & DISPOSED) !== 0) return;
   }
   const prevSub = activeSub;
+  const prevDepth = evaluationDepth;
   activeSub = e;
+  // An effect is a root of evaluation even when a computed created it.
+  evaluationDepth = 0;
   e.depsTail = undefined;
   e.flags = EFFECT | WATCHED | RUNNING;
   ++cycle;
@@ -481,6 +569,7 @@ function runEffect(e: ReactiveNode): void {
     const result = (e.fn as () => unknown)();
     if (typeof result === 'function') e.current = result;
   } finally {
+    evaluationDepth = prevDepth;
     activeSub = prevSub;
     const flags = e.flags & ~RUNNING;
     e.flags = flags;
