@@ -55,3 +55,12 @@ export { mxv, vxm } from './operations/mxv.js';
 export type { MaskOptions, MatrixOutputOptions, VectorOutputOptions } from './operations/options.js';
 export { reduceRows, reduceToScalar } from './operations/reduce.js';
 export { transpose } from './operations/transpose.js';
+
+// graph algorithms
+export { bfsLevels } from './algorithms/bfs.js';
+export type { BfsOptions, BfsResult } from './algorithms/bfs.js';
+export { reachable } from './algorithms/reachability.js';
+export { bellmanFord, dijkstra } from './algorithms/sssp.js';
+export type { BellmanFordOptions, ShortestPathOptions, ShortestPaths } from './algorithms/sssp.js';
+export { widestPaths } from './algorithms/widest.js';
+export type { WidestPathOptions, WidestPaths } from './algorithms/widest.js';
