@@ -204,10 +204,9 @@ export class GraphCore {
       const r = n * STRIDE + OUT;
       for (let i = records[r + OFFSET] as number, end = i + (records[r + LENGTH] as number); i < end; i++) {
         const w = outData[i] as number;
-        if (w === x) return this.cyclePath(x, y, n);
+        if (w === x) return this.cyclePath(x, y, ub);
         if (stamp[w] !== s && (records[w * STRIDE + ORD] as number) < ub) {
           stamp[w] = s;
-          this.parent[w] = n;
           if (nf === forward.length) forward = this.forward = growInt32(forward, nf + 1);
           forward[nf++] = w;
         }
@@ -282,12 +281,41 @@ export class GraphCore {
     return null;
   }
 
-  /** The cycle x → y → … → last → x, from the forward search's parent links. */
-  private cyclePath(x: number, y: number, last: number): number[] {
-    const tail: number[] = [];
-    for (let n = last; n !== y; n = this.parent[n] as number) tail.push(n);
-    tail.push(y, x);
-    return tail.reverse();
+  /**
+   * The cycle x → y → … → x once the forward search met x: a second breadth-first search over
+   * the same region, this time with parent links (kept out of the hot search, which rarely
+   * finds a cycle), so the path is a shortest one.
+   */
+  private cyclePath(x: number, y: number, ub: number): number[] {
+    const records = this.records;
+    const stamp = this.stamp;
+    const parent = this.parent;
+    const outData = this.out.data;
+    const s = this.nextStamp();
+    let queue = this.forward;
+    stamp[y] = s;
+    queue[0] = y;
+    let n = 1;
+    for (let head = 0; head < n; head++) {
+      const v = queue[head] as number;
+      const r = v * STRIDE + OUT;
+      for (let i = records[r + OFFSET] as number, end = i + (records[r + LENGTH] as number); i < end; i++) {
+        const w = outData[i] as number;
+        if (w === x) {
+          const tail: number[] = [];
+          for (let p = v; p !== y; p = parent[p] as number) tail.push(p);
+          tail.push(y, x);
+          return tail.reverse();
+        }
+        if (stamp[w] !== s && (records[w * STRIDE + ORD] as number) < ub) {
+          stamp[w] = s;
+          parent[w] = v;
+          if (n === queue.length) queue = this.forward = growInt32(queue, n + 1);
+          queue[n++] = w;
+        }
+      }
+    }
+    throw new Error('unreachable: the forward search reached x within this region');
   }
 
   /** Renumbers positions 0 … nodeCount-1 in the same relative order. */
