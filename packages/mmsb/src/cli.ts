@@ -2,16 +2,19 @@
 // The `mmsb` command line. Each command lives in src/commands/ and returns data; this file only
 // parses arguments, prints, and turns errors into exit statuses (src/exit-codes.ts): a PageError
 // prints `mmsb: <code>: <message>` without a stack trace.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { isPageError } from '@mmsb/page';
+import { isSemiringError } from '@mmsb/semiring';
 import type { Durability } from '@mmsb/page';
 import { checkpointDir, formatCheckpoint } from './commands/checkpoint.js';
 import { DEMO_DEFAULTS, formatDemo, runDemo } from './commands/demo.js';
 import { doctorReport, formatDoctorReport } from './commands/doctor.js';
+import { formatGraphReport, GRAPH_ALGORITHMS, runGraphCommand } from './commands/graph.js';
+import type { GraphAlgorithm } from './commands/graph.js';
 import { formatInspect, inspectDir } from './commands/inspect.js';
 import { formatReplay, replayDir } from './commands/replay.js';
 import { formatVerify, verifyDir, verifyPassed } from './commands/verify.js';
-import { EXIT_CHECK_FAILED, EXIT_INTERNAL, PAGE_ERROR_EXIT_CODES } from './exit-codes.js';
+import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_NO_INPUT, PAGE_ERROR_EXIT_CODES, SEMIRING_ERROR_EXIT_CODES } from './exit-codes.js';
 import { progressBar, progressWanted } from './internal/progress.js';
 import { MMSB_VERSION } from './version.js';
 
@@ -21,8 +24,16 @@ function integer(value: string): number {
   return n;
 }
 
+// JSON has no infinities: write them as the strings JavaScript's Number() reads back.
+const jsonNumbers = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isFinite(value) && !Number.isNaN(value) ? String(value) : value);
+
 function print(json: boolean | undefined, report: unknown, text: string): void {
-  console.log(json ? JSON.stringify(report, null, 2) : text);
+  console.log(json ? JSON.stringify(report, jsonNumbers, 2) : text);
+}
+
+/** A Node file-system error (ENOENT, EACCES, EISDIR…) about a path the user named. */
+function isFileSystemError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { syscall?: unknown }).syscall === 'string';
 }
 
 /** Runs a command's action; expected errors become `mmsb: CODE: message` and an exit status. */
@@ -34,6 +45,16 @@ function guarded<A extends unknown[]>(action: (...args: A) => Promise<void> | vo
       if (isPageError(error)) {
         console.error(`mmsb: ${error.code}: ${error.message}`);
         process.exitCode = PAGE_ERROR_EXIT_CODES[error.code];
+        return;
+      }
+      if (isSemiringError(error)) {
+        console.error(`mmsb: ${error.code}: ${error.message}`);
+        process.exitCode = SEMIRING_ERROR_EXIT_CODES[error.code];
+        return;
+      }
+      if (isFileSystemError(error)) {
+        console.error(`mmsb: ${error.code}: ${error.message}`);
+        process.exitCode = EXIT_NO_INPUT;
         return;
       }
       console.error('mmsb: internal error (a bug — please report it):');
@@ -154,6 +175,36 @@ program
         process.exitCode = EXIT_CHECK_FAILED;
         if (options.json) console.error(`mmsb: ${options.dir} is corrupt: ${report.problems[0] ?? 'see the report'}`);
       }
+    }),
+  );
+
+program
+  .command('graph')
+  .description('run bfs, sssp or widest on a Matrix Market graph (entry i j w is an edge i → j of weight w; 1-based ids)')
+  .addArgument(new Argument('<algorithm>', 'bfs (hop levels), sssp (shortest distances) or widest (widest-path capacities)').choices(GRAPH_ALGORITHMS))
+  .addOption(new Option('--mtx <file>', 'the Matrix Market (.mtx) file').makeOptionMandatory())
+  .addOption(new Option('--source <n>', 'the source vertex (1-based)').argParser(integer).makeOptionMandatory())
+  .option('--target <n>', 'also print the path from the source to this vertex (1-based)', integer)
+  .addOption(new Option('--method <method>', 'sssp: dijkstra, bellman-ford, or auto (Bellman–Ford only when a weight is negative)').choices(['auto', 'dijkstra', 'bellman-ford']).default('auto'))
+  .option('--limit <n>', 'vertices to list in the text output', integer, 20)
+  .option('--json', 'print the report as JSON, with every vertex’s value (null: unreachable)')
+  .action(
+    guarded(async (algorithm: GraphAlgorithm, options: { mtx: string; source: number; target?: number; method: 'auto' | 'dijkstra' | 'bellman-ford'; limit: number; json?: boolean }) => {
+      const bar = progressBar('load', progressWanted(options.json));
+      let report;
+      try {
+        report = await runGraphCommand({
+          algorithm,
+          mtx: options.mtx,
+          source: options.source,
+          ...(options.target !== undefined ? { target: options.target } : {}),
+          method: options.method,
+          onProgress: bar.update,
+        });
+      } finally {
+        bar.done();
+      }
+      print(options.json, report, formatGraphReport(report, options.limit));
     }),
   );
 

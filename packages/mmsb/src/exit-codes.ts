@@ -2,6 +2,7 @@
 // messages. A PageError exits with its code's number; a check that ran and found a problem
 // (a digest mismatch, a corrupt directory) exits 2.
 import type { PageErrorCode } from '@mmsb/page';
+import type { SemiringErrorCode } from '@mmsb/semiring';
 
 /** Success. */
 export const EXIT_OK = 0;
@@ -9,6 +10,8 @@ export const EXIT_OK = 0;
 export const EXIT_USAGE = 1;
 /** A check ran and failed: digests differ, `verify` found corruption. */
 export const EXIT_CHECK_FAILED = 2;
+/** A file named on the command line could not be read (sysexits' EX_NOINPUT). */
+export const EXIT_NO_INPUT = 66;
 /** An unexpected error: a bug; the stack trace is printed. */
 export const EXIT_INTERNAL = 70;
 
@@ -30,4 +33,22 @@ export const PAGE_ERROR_EXIT_CODES: Readonly<Record<PageErrorCode, number>> = {
   LOG_CORRUPT: 23,
   CHECKPOINT_CORRUPT: 24,
   IO_ERROR: 25,
+  CODEC_UNAVAILABLE: 26,
+};
+
+/** One status per SemiringError code (30 + its place in the code list of `@mmsb/semiring`). */
+export const SEMIRING_ERROR_EXIT_CODES: Readonly<Record<SemiringErrorCode, number>> = {
+  INVALID_ARGUMENT: 30,
+  DIMENSION_MISMATCH: 31,
+  INDEX_OUT_OF_RANGE: 32,
+  DUPLICATE_ENTRY: 33,
+  MTX_PARSE: 34,
+  NEGATIVE_WEIGHT: 35,
+  NEGATIVE_CYCLE: 36,
+  UNSUPPORTED: 37,
+  UNKNOWN_PAGE: 38,
+  SIZE_MISMATCH: 39,
+  MISALIGNED_RUN: 40,
+  UNKNOWN_LAYOUT: 41,
+  ROUTE_CONFLICT: 42,
 };

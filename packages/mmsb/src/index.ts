@@ -66,6 +66,16 @@ export type {
 // the command line's reports, as data
 export { doctorReport, formatDoctorReport } from './commands/doctor.js';
 export type { DoctorReport } from './commands/doctor.js';
-export { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PAGE_ERROR_EXIT_CODES } from './exit-codes.js';
+export { formatGraphReport, GRAPH_ALGORITHMS, runGraphCommand } from './commands/graph.js';
+export type { GraphAlgorithm, GraphCommandOptions, GraphPath, GraphReport } from './commands/graph.js';
+export {
+  EXIT_CHECK_FAILED,
+  EXIT_INTERNAL,
+  EXIT_NO_INPUT,
+  EXIT_OK,
+  EXIT_USAGE,
+  PAGE_ERROR_EXIT_CODES,
+  SEMIRING_ERROR_EXIT_CODES,
+} from './exit-codes.js';
 export { MMSB_VERSION } from './version.js';
 export { SeededRandom } from './random.js';
