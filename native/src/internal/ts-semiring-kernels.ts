@@ -49,6 +49,24 @@ function columnOutOfRange(fn: string, k: number, c: number, ncols: number): Nati
   return new NativeError('INDEX_OUT_OF_RANGE', `${fn}: a.colIdx[${k}] = ${c} is outside [0, ${ncols})`);
 }
 
+/**
+ * INDEX_OUT_OF_RANGE naming the first column in colIdx[lo..hi) outside [0, ncols). The scan is
+ * branch-free — c | (ncols − 1 − c) is negative exactly when c is out of range — and only a
+ * failing scan looks for the first culprit.
+ */
+function checkColumns(fn: string, colIdx: Int32Array, lo: number, hi: number, ncols: number): void {
+  const last = ncols - 1;
+  let bad = 0;
+  for (let k = lo; k < hi; k++) {
+    const c = colIdx[k]!;
+    bad |= c | (last - c);
+  }
+  if (bad >= 0) return;
+  for (let k = lo; k < hi; k++) {
+    if (colIdx[k]! >>> 0 >= ncols) throw columnOutOfRange(fn, k, colIdx[k]!, ncols);
+  }
+}
+
 /** The checks every kernel shares: sizes, types, rowPtr's length and colIdx/values against rowPtr[nrows]. */
 function validateShape(a: CsrArrays, fn: string): void {
   // Both are known to be present (the callers refuse undefined first).
@@ -97,18 +115,12 @@ function validateSpmv(a: CsrArrays, x: Float64Array, y: Float64Array, mask: Uint
     }
   }
   if (mask === null) {
-    const nnz = colIdx.length;
-    for (let k = 0; k < nnz; k++) {
-      if (colIdx[k]! >>> 0 >= ncols) throw columnOutOfRange(fn, k, colIdx[k]!, ncols);
-    }
+    checkColumns(fn, colIdx, 0, colIdx.length, ncols);
     return;
   }
   for (let i = 0; i < nrows; i++) {
     if ((mask[i] === 0) !== complement) continue;
-    const end = rowPtr[i + 1]!;
-    for (let k = rowPtr[i]!; k < end; k++) {
-      if (colIdx[k]! >>> 0 >= ncols) throw columnOutOfRange(fn, k, colIdx[k]!, ncols);
-    }
+    checkColumns(fn, colIdx, rowPtr[i]!, rowPtr[i + 1]!, ncols);
   }
 }
 
@@ -153,9 +165,7 @@ function validatePush(
         `${fn}: row ${i} spans a.rowPtr[${i}] = ${lo} to a.rowPtr[${i + 1}] = ${hi}; expected 0 <= start <= end <= ${nnz}`,
       );
     }
-    for (let k = lo; k < hi; k++) {
-      if (colIdx[k]! >>> 0 >= ncols) throw columnOutOfRange(fn, k, colIdx[k]!, ncols);
-    }
+    checkColumns(fn, colIdx, lo, hi, ncols);
   }
 }
 
@@ -175,6 +185,39 @@ export function logAddExp(a: number, b: number): number {
 // Each loop: rows in order, a row the mask forbids is skipped, an allowed row reduces its entries
 // left to right from the semiring's zero. `skip(i)` is inlined by hand as
 // `mask !== null && (mask[i] === 0) !== complement`.
+//
+// min/max rows: Math.min/Math.max branch on NaN and on signed zeros at every call, so the loops
+// use a bare compare-select (which drops NaN and keeps whichever zero came first) plus a NaN flag,
+// and redo a row whose answer is exactly 0 with the real Math.min/Math.max (exactRow). The answer
+// is the same bits: min and max do not depend on order, only those two cases did.
+
+const MIN_PLUS = 2;
+const MAX_PLUS = 3;
+const MAX_TIMES = 4;
+const MAX_MIN = 5;
+
+/** Row i of a min/max op by the definition; only for rows whose fast answer was 0. */
+function exactRow(code: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array | null, x: Float64Array, i: number): number {
+  const end = rowPtr[i + 1]!;
+  let acc = code === MIN_PLUS ? Infinity : code === MAX_TIMES ? 0 : -Infinity;
+  for (let k = rowPtr[i]!; k < end; k++) {
+    const xv = x[colIdx[k]!]!;
+    switch (code) {
+      case MIN_PLUS:
+        acc = Math.min(acc, (values === null ? 0 : values[k]!) + xv);
+        break;
+      case MAX_PLUS:
+        acc = Math.max(acc, (values === null ? 0 : values[k]!) + xv);
+        break;
+      case MAX_TIMES:
+        acc = Math.max(acc, values === null ? xv : values[k]! * xv);
+        break;
+      default:
+        acc = Math.max(acc, values === null ? xv : Math.min(values[k]!, xv));
+    }
+  }
+  return acc;
+}
 
 type Pull = (
   rowPtr: Int32Array,
@@ -266,8 +309,13 @@ const pullMinPlus: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
       let acc = Infinity;
-      for (let k = start; k < end; k++) acc = Math.min(acc, values[k]! + x[colIdx[k]!]!);
-      y[i] = acc;
+      let nan = false;
+      for (let k = start; k < end; k++) {
+        const v = values[k]! + x[colIdx[k]!]!;
+        if (v < acc) acc = v;
+        else if (v !== v) nan = true;
+      }
+      y[i] = nan ? Number.NaN : acc === 0 ? exactRow(MIN_PLUS, rowPtr, colIdx, values, x, i) : acc;
     }
     start = end;
   }
@@ -280,8 +328,13 @@ const pullMinPlusPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, comp
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
       let acc = Infinity;
-      for (let k = start; k < end; k++) acc = Math.min(acc, 0 + x[colIdx[k]!]!);
-      y[i] = acc;
+      let nan = false;
+      for (let k = start; k < end; k++) {
+        const v = 0 + x[colIdx[k]!]!;
+        if (v < acc) acc = v;
+        else if (v !== v) nan = true;
+      }
+      y[i] = nan ? Number.NaN : acc === 0 ? exactRow(MIN_PLUS, rowPtr, colIdx, null, x, i) : acc;
     }
     start = end;
   }
@@ -293,8 +346,13 @@ const pullMaxPlus: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
       let acc = -Infinity;
-      for (let k = start; k < end; k++) acc = Math.max(acc, values[k]! + x[colIdx[k]!]!);
-      y[i] = acc;
+      let nan = false;
+      for (let k = start; k < end; k++) {
+        const v = values[k]! + x[colIdx[k]!]!;
+        if (v > acc) acc = v;
+        else if (v !== v) nan = true;
+      }
+      y[i] = nan ? Number.NaN : acc === 0 ? exactRow(MAX_PLUS, rowPtr, colIdx, values, x, i) : acc;
     }
     start = end;
   }
@@ -306,8 +364,13 @@ const pullMaxPlusPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, comp
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
       let acc = -Infinity;
-      for (let k = start; k < end; k++) acc = Math.max(acc, 0 + x[colIdx[k]!]!);
-      y[i] = acc;
+      let nan = false;
+      for (let k = start; k < end; k++) {
+        const v = 0 + x[colIdx[k]!]!;
+        if (v > acc) acc = v;
+        else if (v !== v) nan = true;
+      }
+      y[i] = nan ? Number.NaN : acc === 0 ? exactRow(MAX_PLUS, rowPtr, colIdx, null, x, i) : acc;
     }
     start = end;
   }
@@ -319,8 +382,13 @@ const pullMaxTimes: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complemen
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
       let acc = 0;
-      for (let k = start; k < end; k++) acc = Math.max(acc, values[k]! * x[colIdx[k]!]!);
-      y[i] = acc;
+      let nan = false;
+      for (let k = start; k < end; k++) {
+        const v = values[k]! * x[colIdx[k]!]!;
+        if (v > acc) acc = v;
+        else if (v !== v) nan = true;
+      }
+      y[i] = nan ? Number.NaN : acc === 0 ? exactRow(MAX_TIMES, rowPtr, colIdx, values, x, i) : acc;
     }
     start = end;
   }
@@ -332,8 +400,13 @@ const pullMaxTimesPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, com
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
       let acc = 0;
-      for (let k = start; k < end; k++) acc = Math.max(acc, x[colIdx[k]!]!);
-      y[i] = acc;
+      let nan = false;
+      for (let k = start; k < end; k++) {
+        const v = x[colIdx[k]!]!;
+        if (v > acc) acc = v;
+        else if (v !== v) nan = true;
+      }
+      y[i] = nan ? Number.NaN : acc === 0 ? exactRow(MAX_TIMES, rowPtr, colIdx, null, x, i) : acc;
     }
     start = end;
   }
@@ -345,8 +418,15 @@ const pullMaxMin: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement)
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
       let acc = -Infinity;
-      for (let k = start; k < end; k++) acc = Math.max(acc, Math.min(values[k]!, x[colIdx[k]!]!));
-      y[i] = acc;
+      let nan = false;
+      for (let k = start; k < end; k++) {
+        const av = values[k]!;
+        const xv = x[colIdx[k]!]!;
+        const v = av < xv ? av : xv;
+        if (v > acc) acc = v;
+        if (av !== av || xv !== xv) nan = true;
+      }
+      y[i] = nan ? Number.NaN : acc === 0 ? exactRow(MAX_MIN, rowPtr, colIdx, values, x, i) : acc;
     }
     start = end;
   }
@@ -359,8 +439,13 @@ const pullMaxMinPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, compl
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
       let acc = -Infinity;
-      for (let k = start; k < end; k++) acc = Math.max(acc, x[colIdx[k]!]!);
-      y[i] = acc;
+      let nan = false;
+      for (let k = start; k < end; k++) {
+        const v = x[colIdx[k]!]!;
+        if (v > acc) acc = v;
+        else if (v !== v) nan = true;
+      }
+      y[i] = nan ? Number.NaN : acc === 0 ? exactRow(MAX_MIN, rowPtr, colIdx, null, x, i) : acc;
     }
     start = end;
   }
