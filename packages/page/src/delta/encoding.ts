@@ -76,7 +76,7 @@ function frame(type: number, body: Uint8Array, options: DeltaEncodeOptions | und
 }
 
 /** The checked body of a frame of `type`; everything wrong with it is DELTA_CORRUPT. */
-function unframe(bytes: Uint8Array, type: number, fn: string): Uint8Array {
+function unframe(bytes: Uint8Array, type: number, fn: string, checked = false): Uint8Array {
   if (!(bytes instanceof Uint8Array)) {
     throw new PageError('INVALID_ARGUMENT', `${fn}: bytes must be a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
   }
@@ -94,9 +94,11 @@ function unframe(bytes: Uint8Array, type: number, fn: string): Uint8Array {
   if (bytes.length !== header + stored + CRC) {
     throw corrupt(`${fn}: ${what} frame is ${bytes.length} bytes but its header says ${header + stored + CRC} (truncated or extended)`);
   }
-  const expected = view.getUint32(header + stored, true);
-  const actual = crc32c(bytes.subarray(0, header + stored));
-  if (actual !== expected) throw corrupt(`${fn}: ${what} CRC32C is 0x${actual.toString(16)}, the frame says 0x${expected.toString(16)}`);
+  if (!checked) {
+    const expected = view.getUint32(header + stored, true);
+    const actual = crc32c(bytes.subarray(0, header + stored));
+    if (actual !== expected) throw corrupt(`${fn}: ${what} CRC32C is 0x${actual.toString(16)}, the frame says 0x${expected.toString(16)}`);
+  }
   // Checked after the CRC so that a flipped bit reports as the checksum failure it is.
   const frameType = view.getUint8(1);
   if (frameType !== type) {
@@ -210,14 +212,16 @@ export function decodeDeltaBatch(bytes: Uint8Array): Delta[] {
 /**
  * `decodeDeltaBatch` with every check, but the plain deltas' bytes are views into `bytes` (or into
  * its decompressed body) instead of copies: for a reader that applies them at once and keeps
- * none (replay).
+ * none (replay). With `checked`, the caller has already verified a CRC32C covering every byte of
+ * `bytes` (a TLog frame's), so the frame's own CRC32C over the same bytes is not computed again;
+ * every other check (lengths, format, codec, the decompressed body's CRC32C) still runs.
  */
-export function decodeDeltaBatchViews(bytes: Uint8Array): Delta[] {
-  return decodeBatch(bytes, true);
+export function decodeDeltaBatchViews(bytes: Uint8Array, checked = false): Delta[] {
+  return decodeBatch(bytes, true, checked);
 }
 
-function decodeBatch(bytes: Uint8Array, views: boolean): Delta[] {
-  const body = unframe(bytes, FRAME_BATCH, 'decodeDeltaBatch');
+function decodeBatch(bytes: Uint8Array, views: boolean, checked = false): Delta[] {
+  const body = unframe(bytes, FRAME_BATCH, 'decodeDeltaBatch', checked);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   if (body.length < 4) throw corrupt(`decodeDeltaBatch: truncated batch: ${body.length} body bytes, the delta count needs 4`);
   const count = view.getUint32(0, true);

@@ -97,15 +97,21 @@ export async function replayStore(dir: string, options?: ReplayOptions): Promise
   const { state, report: r } = rebuilt;
   const bytes = new Map<number, Uint8Array>();
   for (const p of state.pages.values()) bytes.set(p.id, p.bytes);
-  return {
+  // The digest hashes every page (SHA-256): computed on first read, not by every replay.
+  let digest: string | null = null;
+  const result: ReplayResult = {
     epoch: state.epoch,
-    digest: digestOf(state.pages.values(), (id) => bytes.get(id) ?? new Uint8Array(0)),
+    get digest(): string {
+      return (digest ??= digestOf(state.pages.values(), (id) => bytes.get(id) ?? new Uint8Array(0)));
+    },
     pages: tableOf(state),
     bytes,
     fromCheckpoint: r.fromCheckpoint,
     recordsApplied: r.recordsApplied,
     bytesRead: r.bytesRead,
+    logicalBytes: r.logicalBytes,
   };
+  return result;
 }
 
 /**

@@ -11,7 +11,7 @@ import { listCheckpoints, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { locationCode } from '../checkpoint/format.js';
 import type { Manifest } from '../checkpoint/format.js';
 import type { PageInfo, PageLocation, ProgressCallback } from '../store/api.js';
-import { decodeStoreRecord } from '../store/record.js';
+import { decodeStoreRecord, storeRecordLogicalBytes } from '../store/record.js';
 import type { TLogRecord } from '../tlog/tlog.js';
 
 /** One page of a replayed state. */
@@ -31,7 +31,10 @@ export interface ReplayState {
   readonly pages: Map<number, StatePage>;
 }
 
-/** Applies the store record of `epoch` to `state` (bytes too unless `tableOnly`; with `only`, the bytes of that page alone). */
+/**
+ * Applies the store record of `epoch` to `state` (bytes too unless `tableOnly`; with `only`, the
+ * bytes of that page alone). `payload` comes from a TLog frame whose CRC32C was verified.
+ */
 export function applyRecord(state: ReplayState, epoch: number, payload: Uint8Array, tableOnly: boolean, only?: number): void {
   // Views, not copies: each delta is written into its page right away and none is kept.
   const record = decodeStoreRecord(payload, epoch, true);
@@ -70,6 +73,8 @@ export interface RebuildReport {
   readonly skipped: readonly { readonly epoch: number; readonly problem: string }[];
   readonly recordsApplied: number;
   readonly bytesRead: number;
+  /** The applied records' payloads once decompressed (see `storeRecordLogicalBytes`). */
+  readonly logicalBytes: number;
 }
 
 /**
@@ -112,6 +117,7 @@ export async function rebuildState(
     }
     const start = state.epoch;
     let applied = 0;
+    let logicalBytes = 0;
     let gap = false;
     const total = Number.isFinite(toEpoch) ? toEpoch - start : 0;
     for await (const r of source.records(start + 1, toEpoch)) {
@@ -122,6 +128,7 @@ export async function rebuildState(
       }
       applyRecord(state, r.epoch, r.payload, tableOnly, options.page);
       bytesRead += r.payload.byteLength;
+      logicalBytes += storeRecordLogicalBytes(r.payload);
       applied++;
       options.onProgress?.(applied, total, 'replay');
     }
@@ -130,7 +137,7 @@ export async function rebuildState(
       gaps.push(`the log ends at epoch ${state.epoch}, before ${toEpoch} (from ${c === null ? 'the empty state' : `checkpoint ${c}`})`);
       continue;
     }
-    return { state, report: { fromCheckpoint: c, manifest, skipped, recordsApplied: applied, bytesRead } };
+    return { state, report: { fromCheckpoint: c, manifest, skipped, recordsApplied: applied, bytesRead, logicalBytes } };
   }
   const target = Number.isFinite(toEpoch) ? `epoch ${toEpoch}` : 'the end of the log';
   if (skipped.length > 0) {

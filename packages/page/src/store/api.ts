@@ -150,7 +150,7 @@ export type ProgressCallback = (done: number, total: number, what: string) => vo
 /** The state at an epoch, rebuilt read-only from checkpoints and the log. */
 export interface ReplayResult {
   readonly epoch: number;
-  /** Same definition as {@link PageStore.digest}. */
+  /** Same definition as {@link PageStore.digest}; computed (SHA-256 of every page) on first read. */
   readonly digest: string;
   readonly pages: readonly PageInfo[];
   /** Page bytes by id. */
@@ -158,7 +158,10 @@ export interface ReplayResult {
   /** The checkpoint it started from (null: from an empty state) and how many records it applied. */
   readonly fromCheckpoint: number | null;
   readonly recordsApplied: number;
+  /** Bytes read from disk: the checkpoint's manifest and images, and the log records' payloads as stored (compressed where they were). */
   readonly bytesRead: number;
+  /** The applied log records' payloads once decompressed: the logical bytes replay decoded (equals their stored bytes when nothing was compressed). */
+  readonly logicalBytes: number;
 }
 
 /** What an integrity check found. */

@@ -54,7 +54,9 @@ export function encodeStoreRecord(creations: readonly PageCreation[], deltas: re
 
 /**
  * The commit in `payload` (record of `epoch`); anything malformed is LOG_CORRUPT naming the epoch.
- * With `views` the deltas' bytes are views into `payload` (see `decodeDeltaBatchViews`).
+ * With `views` the deltas' bytes are views into `payload`, and the batch frame's CRC32C is not
+ * computed again: that mode is for payloads read through a TLog frame whose CRC32C, covering every
+ * payload byte, was just verified (see `decodeDeltaBatchViews`).
  */
 export function decodeStoreRecord(payload: Uint8Array, epoch: number, views = false): StoreRecord {
   const bad = (why: string, cause?: unknown): PageError =>
@@ -77,11 +79,24 @@ export function decodeStoreRecord(payload: Uint8Array, epoch: number, views = fa
   }
   let deltas: Delta[];
   try {
-    deltas = views ? decodeDeltaBatchViews(payload.subarray(at)) : decodeDeltaBatch(payload.subarray(at));
+    deltas = views ? decodeDeltaBatchViews(payload.subarray(at), true) : decodeDeltaBatch(payload.subarray(at));
   } catch (cause) {
     // A codec that cannot load here is not damage in the log: say so, never LOG_CORRUPT.
     if (isPageError(cause, 'CODEC_UNAVAILABLE')) throw cause;
     throw bad(`delta batch at offset ${at}: ${(cause as Error).message}`, cause);
   }
   return { creations, deltas };
+}
+
+/**
+ * The length `payload` (a decoded, valid store record) would have with its delta batch stored
+ * uncompressed: its own length when the batch is stored as is, else the header, creations and
+ * batch frame around the body's raw length (docs/formats/delta.md).
+ */
+export function storeRecordLogicalBytes(payload: Uint8Array): number {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const frameAt = HEADER_BYTES + view.getUint32(4, true) * CREATION_BYTES;
+  // Compressed frame: 16 header bytes, stored body, CRC; stored as is: 8 header bytes, body, CRC.
+  if (frameAt + 16 > payload.byteLength || view.getUint8(frameAt + 2) === 0) return payload.byteLength;
+  return frameAt + 8 + view.getUint32(frameAt + 8, true) + 4;
 }
