@@ -17,7 +17,7 @@ namespace {
 constexpr int kSemiringThreads = 256;
 constexpr int kWarp = 32;
 
-__device__ __forceinline__ bool row_allowed(const uint8_t* mask, bool complement, int32_t i) {
+__device__ __forceinline__ bool row_allowed(const uint8_t* mask, bool complement, int64_t i) {
   return mask == nullptr || (mask[i] != 0) != complement;
 }
 
@@ -25,7 +25,8 @@ template <class Op>
 __global__ void spmv_row_per_thread(int32_t nrows, const int32_t* row_ptr, const int32_t* col_idx,
                                     const double* values, const double* x, double* y, const uint8_t* mask,
                                     bool complement) {
-  for (int32_t i = blockIdx.x * blockDim.x + threadIdx.x; i < nrows; i += gridDim.x * blockDim.x) {
+  // 64-bit so the grid stride cannot overflow past a row count near 2^31.
+  for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < nrows; i += int64_t{gridDim.x} * blockDim.x) {
     if (row_allowed(mask, complement, i)) y[i] = row_reference<Op>(col_idx, values, x, row_ptr[i], row_ptr[i + 1]);
   }
 }
@@ -34,8 +35,8 @@ template <class Op>
 __global__ void spmv_row_per_warp(int32_t nrows, const int32_t* row_ptr, const int32_t* col_idx, const double* values,
                                   const double* x, double* y, const uint8_t* mask, bool complement) {
   const int lane = threadIdx.x % kWarp;
-  const int32_t warps = gridDim.x * (blockDim.x / kWarp);
-  for (int32_t i = (blockIdx.x * blockDim.x + threadIdx.x) / kWarp; i < nrows; i += warps) {
+  const int64_t warps = int64_t{gridDim.x} * (blockDim.x / kWarp);
+  for (int64_t i = (blockIdx.x * int64_t{blockDim.x} + threadIdx.x) / kWarp; i < nrows; i += warps) {
     if (!row_allowed(mask, complement, i)) continue;  // warp-uniform: every lane reads the same byte
     double acc = Op::zero();
     const int32_t end = row_ptr[i + 1];
