@@ -8,6 +8,7 @@ export type { SemiringErrorCode } from './errors.js';
 // algebra
 export { defineSemiring, isStandardSemiring, sameValue } from './semiring.js';
 export type { BinaryOp, Semiring, SemiringDefinition, SemiringProperties, StandardSemiring } from './semiring.js';
+export type { SemiringOp } from './internal/native-bridge.js';
 export {
   booleanSemiring,
   logAddExp,
@@ -20,8 +21,6 @@ export {
   standardSemiring,
   standardSemirings,
 } from './standard.js';
-export { localSemiringKernels, semiringKernels, tsSemiringKernels } from './internal/native-bridge.js';
-export type { CsrArrays, SemiringKernels, SemiringOp } from './internal/native-bridge.js';
 
 // delta router
 export { elementWidth, ELEMENT_TYPES, isElementType } from './router/layout.js';

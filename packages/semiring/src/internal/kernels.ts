@@ -5,8 +5,6 @@
 import { binaryKernel, semiringKernel } from './codegen.js';
 import type { KernelTemplate } from './codegen.js';
 import type { BinaryOp, Semiring } from '../semiring.js';
-import { standardSemiring } from '../standard.js';
-import type { CsrArrays, SemiringOp } from './native-bridge.js';
 
 /** Values of one storage kind: a Float64Array for f64 storage, a plain array otherwise. */
 export interface ValueArray<T> {
@@ -50,33 +48,6 @@ const SPMV: KernelTemplate = {
     }
     y[i] = acc;
   }`,
-};
-
-const SPMSPV_PUSH: KernelTemplate = {
-  name: 'spmspvPush',
-  params: ['rowPtr', 'colIdx', 'values', 'xIdx', 'xVal', 'count', 'y', 'mark', 'changed'],
-  body: (add, mul) => `
-  let n = 0;
-  for (let t = 0; t < count; t++) {
-    const i = xIdx[t];
-    const xv = xVal[t];
-    const end = rowPtr[i + 1];
-    for (let p = rowPtr[i]; p < end; p++) {
-      const a = values === null ? ONE : values[p];
-      const j = colIdx[p];
-      const old = y[j];
-      const prod = ${mul('xv', 'a')};
-      const nv = ${add('old', 'prod')};
-      if (!Object.is(nv, old)) {
-        y[j] = nv;
-        if (mark[j] === 0) {
-          mark[j] = 1;
-          changed[n++] = j;
-        }
-      }
-    }
-  }
-  return n;`,
 };
 
 function spmspvTemplate(name: string, productOf: (mul: (x: string, y: string) => string) => string): KernelTemplate {
@@ -345,18 +316,6 @@ type SpmvKernel = (
   complement: boolean,
 ) => void;
 
-type PushKernel = (
-  rowPtr: Int32Array,
-  colIdx: Int32Array,
-  values: Float64Array | null,
-  xIdx: Int32Array,
-  xVal: Float64Array,
-  count: number,
-  y: Float64Array,
-  mark: Uint8Array,
-  changed: Int32Array,
-) => number;
-
 type SpmspvKernel = (
   rowPtr: Int32Array,
   colIdx: Int32Array,
@@ -374,34 +333,6 @@ export interface CsrParts<T> {
   readonly rowPtr: Int32Array;
   readonly colIdx: Int32Array;
   readonly values: ValueArray<T>;
-}
-
-/** The contract's `spmv` as generated TS loops (f64, standard op). */
-export function tsSpmv(
-  op: SemiringOp,
-  a: CsrArrays,
-  x: Float64Array,
-  y: Float64Array,
-  mask?: Uint8Array | null,
-  complementMask?: boolean,
-): void {
-  const kernel = semiringKernel<SpmvKernel, number>(SPMV, standardSemiring(op), true);
-  kernel(a.rowPtr, a.colIdx, a.values, x, y, a.nrows, mask ?? null, complementMask ?? false);
-}
-
-/** The contract's `spmspvPush` as generated TS loops (f64, standard op). */
-export function tsSpmspvPush(
-  op: SemiringOp,
-  a: CsrArrays,
-  xIndices: Int32Array,
-  xValues: Float64Array,
-  count: number,
-  y: Float64Array,
-  mark: Uint8Array,
-  changed: Int32Array,
-): number {
-  const kernel = semiringKernel<PushKernel, number>(SPMSPV_PUSH, standardSemiring(op), true);
-  return kernel(a.rowPtr, a.colIdx, a.values, xIndices, xValues, count, y, mark, changed);
 }
 
 /** Pull y = A ⊗ x over any storage (the generic path of mxv/vxm on dense vectors). */
