@@ -1,10 +1,14 @@
 // Writing, loading and retiring checkpoints (docs/formats/checkpoint.md). A checkpoint writes the
 // images of the pages that changed since the previous one into ONE pack file, in large sequential
 // writes, and a manifest naming, per page, the pack, offset, length and checksums of its image;
-// unchanged pages keep referencing an older pack. Both files are written under temporary names and
-// fsynced; the pack is renamed and the directory fsynced before the manifest is renamed into place
-// (and the directory fsynced again), so no crash can leave a manifest naming a pack that is not
-// durable. Format-1 checkpoints (one image file per page under images/) are still read.
+// unchanged pages keep referencing an older pack. The pack is written under its own name (a pack
+// no manifest names is garbage, retired like any unused pack) and fdatasynced, and the directory
+// fsync of its entry runs while its bytes are written; the manifest is written under a temporary
+// name and fdatasynced; only when all three are done is the manifest renamed into place (and the
+// directory fsynced), so no crash can leave a manifest naming a pack that is not durable.
+// Retention (retireCheckpoints) is separate: the store runs it after the checkpoint is durable,
+// off the checkpoint's latency (docs/adr/0008). Format-1 checkpoints (one image file per page
+// under images/) are still read.
 import { join } from 'node:path';
 import { crc32c } from '@mmsb/native';
 import { compressBytes, decompressBytes, storeCodec } from '../delta/codec.js';
@@ -39,7 +43,7 @@ const PACK_WRITES_IN_FLIGHT = 2;
 /** Largest read of adjacent images when loading a checkpoint. */
 const READ_CHUNK_BYTES = 8 << 20;
 /**
- * A retired pack kept for the next checkpoint to overwrite in place (renamed to its `.tmp` name)
+ * A retired pack kept for the next checkpoint to overwrite in place (renamed to the new pack's name)
  * instead of being unlinked: no 16–64 MiB unlink inside retention, no block allocation while the
  * next pack is written, a cheaper fdatasync. A `.tmp` name, so opening the store removes it; its
  * stale bytes are never named by a manifest (see writeCheckpoint).
@@ -147,7 +151,7 @@ class PackWriter {
 
   constructor(
     private readonly fs: LogFileSystem,
-    readonly tmpPath: string,
+    readonly path: string,
     epoch: number,
     private readonly chunkBytes: number,
     private readonly buffers: PackBuffers,
@@ -161,14 +165,15 @@ class PackWriter {
   private stale = 0;
 
   /**
-   * Opens the file: the spare pack `spare` renamed to the temporary name when there is one (its old
-   * bytes are overwritten and cut off), else a new file (replacing a leftover of an interrupted write).
+   * Opens the file: the spare pack `spare` renamed to the pack's name when there is one (its old
+   * bytes are overwritten and cut off), else a new file (replacing a leftover of an interrupted
+   * write or of a checkpoint of the same epoch that never got its manifest).
    */
   async open(spare: string | null): Promise<void> {
     if (spare !== null) {
       try {
-        await this.fs.rename(spare, this.tmpPath);
-        this.file = await this.fs.open(this.tmpPath, 'readwrite');
+        await this.fs.rename(spare, this.path);
+        this.file = await this.fs.open(this.path, 'readwrite');
         this.stale = await this.file.size();
         return;
       } catch (error) {
@@ -176,11 +181,11 @@ class PackWriter {
       }
     }
     try {
-      this.file = await this.fs.open(this.tmpPath, 'create');
+      this.file = await this.fs.open(this.path, 'create');
     } catch (error) {
       if (errnoOf(error) !== 'EEXIST') throw error;
-      await unlinkIfPresent(this.fs, this.tmpPath);
-      this.file = await this.fs.open(this.tmpPath, 'create');
+      await unlinkIfPresent(this.fs, this.path);
+      this.file = await this.fs.open(this.path, 'create');
     }
   }
 
@@ -376,6 +381,7 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
   const compressor = compress ? (options.compressor ?? new ImageCompressor()) : null;
   const packPath = join(dir, packName(epoch));
   let pack: PackWriter | null = null;
+  let packEntrySynced: Promise<void> | null = null;
   let pagesWritten = 0;
   let bytesWritten = 0;
   try {
@@ -389,8 +395,15 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
           packs.set(ref.epoch, ref);
         } else {
           if (pack === null) {
-            pack = new PackWriter(fs, `${packPath}.tmp`, epoch, options.chunkBytes ?? PACK_CHUNK_BYTES, options.buffers ?? new PackBuffers());
+            pack = new PackWriter(fs, packPath, epoch, options.chunkBytes ?? PACK_CHUNK_BYTES, options.buffers ?? new PackBuffers());
             await pack.open(join(dir, SPARE_PACK));
+            // The pack's directory entry is made durable while its bytes are written, so that it is
+            // durable before the manifest naming it is renamed into place — without a directory
+            // fsync of its own between the two.
+            if (durable) {
+              packEntrySynced = fs.syncDir(dir);
+              packEntrySynced.catch(() => undefined);
+            }
           }
           let offset: number;
           let stored: Uint8Array;
@@ -443,18 +456,16 @@ export async function writeCheckpoint(options: WriteCheckpointOptions): Promise<
       }
     } catch (error) {
       await (pack as PackWriter | null)?.abandon();
+      await (packEntrySynced as Promise<void> | null)?.catch(() => undefined);
       throw error;
     }
     const manifest: Manifest = { format: 2, epoch, packs: [...packs.values()].sort((a, b) => a.epoch - b.epoch), entries };
     const bytes = encodeManifest(manifest);
     const path = join(dir, manifestName(epoch));
-    // The pack's fdatasync and the manifest's write and fdatasync overlap.
+    // The pack's fdatasync, the directory fsync of its entry and the manifest's write and fdatasync
+    // overlap; all three are done before the manifest is renamed into place.
     const written = pack as PackWriter | null;
-    await Promise.all([written?.finish(durable), writeTemp(fs, `${path}.tmp`, bytes, durable)]);
-    if (written !== null) {
-      await fs.rename(written.tmpPath, packPath);
-      if (durable) await fs.syncDir(dir);
-    }
+    await Promise.all([written?.finish(durable), packEntrySynced, writeTemp(fs, `${path}.tmp`, bytes, durable)]);
     await fs.rename(`${path}.tmp`, path);
     if (durable) await fs.syncDir(dir);
     bytesWritten += bytes.byteLength;

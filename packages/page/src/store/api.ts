@@ -134,13 +134,18 @@ export interface PageStore {
    * exist now.
    */
   sharedState(): SharedStoreDescriptor;
-  /** Writes a checkpoint of the current epoch; commits may go on meanwhile. */
+  /**
+   * Writes a checkpoint of the current epoch; commits may go on meanwhile. Resolves once it is
+   * durable. Retention — removing checkpoints beyond `keepCheckpoints`, the packs only they used and
+   * the log segments before the oldest kept one — runs after that, in the background; the next
+   * checkpoint and `close()` wait for it (docs/adr/0008).
+   */
   checkpoint(options?: { readonly onProgress?: ProgressCallback }): Promise<CheckpointInfo>;
   /** SHA-256 (hex) of the page table and every page's bytes in id order, now or at `epoch`. */
   digest(options?: { readonly epoch?: number }): Promise<string>;
   /** Per changed page, one bound delta taking `fromEpoch` to `toEpoch`, sorted by page id. */
   diff(fromEpoch: number, toEpoch: number): Promise<readonly Delta[]>;
-  /** Waits for commits in flight, optionally checkpoints, releases the lock; idempotent. */
+  /** Waits for commits in flight and checkpoint retention, optionally checkpoints, releases the lock; idempotent. */
   close(options?: { readonly checkpoint?: boolean }): Promise<void>;
 }
 

@@ -241,6 +241,9 @@ class LivePageStore implements PageStore {
   private readonly packBuffers = new PackBuffers();
   /** The checkpoint compressor's back-off, kept between checkpoints (they run one at a time). */
   private readonly imageCompressor = new ImageCompressor();
+  /** The last checkpoint's retention, running after it was acknowledged; resolves to its failure or null. */
+  private retention: Promise<unknown> = Promise.resolve(null);
+  private logClosed = false;
   private closed = false;
   private closing: Promise<void> | null = null;
 
@@ -536,7 +539,10 @@ class LivePageStore implements PageStore {
       } catch (error) {
         failure = error;
       }
+      const retired = await this.retention;
+      if (retired !== null) failure ??= retired;
       try {
+        this.logClosed = true;
         await this.log.close();
       } catch (error) {
         failure ??= error;
@@ -827,7 +833,30 @@ class LivePageStore implements PageStore {
     return run;
   }
 
+  /**
+   * Retention after a durable checkpoint: old manifests beyond `keepCheckpoints`, the packs only
+   * they used, then the log segments before the oldest kept checkpoint — each step fsynced before
+   * the next, as before; only no longer on the checkpoint's latency. Resolves to the failure, if
+   * any (the next checkpoint's retention tries again; close() reports it).
+   */
+  /** @internal Resolves once the last checkpoint's retention is done (tests check what it removed). */
+  async retentionSettled(): Promise<void> {
+    await this.retention;
+  }
+
+  private async retire(): Promise<unknown> {
+    try {
+      const { oldestKept } = await retireCheckpoints(this.fs, this.checkpointsDir, this.keepCheckpoints, this.durable);
+      if (oldestKept !== null && this.failure === null && !this.logClosed) await this.log.retainFrom(oldestKept + 1);
+      return null;
+    } catch (error) {
+      return error;
+    }
+  }
+
   private async writeCheckpointNow(onProgress: ProgressCallback | undefined): Promise<CheckpointInfo> {
+    // The previous checkpoint's retention first: it may hand this one its spare pack.
+    await this.retention;
     const epoch = this.current;
     const unpin = this.pin(epoch);
     try {
@@ -857,8 +886,9 @@ class LivePageStore implements PageStore {
         compressor: this.imageCompressor,
       });
       this.lastManifest = written.manifest;
-      const { oldestKept } = await retireCheckpoints(this.fs, this.checkpointsDir, this.keepCheckpoints, this.durable);
-      if (oldestKept !== null && this.failure === null) await this.log.retainFrom(oldestKept + 1);
+      // The checkpoint is durable: acknowledge it now and retire what it made obsolete afterwards
+      // (docs/adr/0008). The next checkpoint and close() wait for that retention.
+      this.retention = this.retire();
       return { epoch, path: written.path, pages: pages.length, pagesWritten: written.pagesWritten, bytesWritten: written.bytesWritten };
     } finally {
       unpin();
