@@ -203,3 +203,16 @@ describe('operation errors', () => {
     expect(() => mxv(s, a, DenseVector.filled(s, 3), { out: SparseVector.empty(s, 2) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
+
+describe('dense sweeps', () => {
+  it('vxm with a min accumulator and out = u relaxes distances in place (the README example)', () => {
+    const a = SparseMatrix.fromEdges(minPlusSemiring, { nrows: 3, ncols: 3, rows: [0, 1, 0], cols: [1, 2, 2], values: [1, 1, 5] });
+    const d = DenseVector.filled(minPlusSemiring, 3);
+    d.values[0] = 0;
+    expect(vxm(minPlusSemiring, d, a, { out: d, accum: minPlusSemiring })).toBe(d);
+    expect(Array.from(d.values as Float64Array)).toEqual([0, 1, 5]);
+    vxm(minPlusSemiring, d, a, { out: d, accum: minPlusSemiring });
+    expect(Array.from(d.values as Float64Array)).toEqual([0, 1, 2]);
+    expect(() => vxm(minPlusSemiring, d, a, { out: d })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
