@@ -317,12 +317,12 @@ function updateComputed(c: ReactiveNode): void {
     if ((flags & (HAS_ERROR | UNSET)) !== 0) {
       c.flags = flags & ~(HAS_ERROR | UNSET);
       c.current = value;
-      c.version++;
+      changed(c);
     } else {
       const equals = c.equals;
       if (!(equals === undefined ? Object.is(c.current, value) : equals(c.current, value))) {
         c.current = value;
-        c.version++;
+        changed(c);
       }
     }
   } catch (error) {
@@ -334,13 +334,28 @@ function updateComputed(c: ReactiveNode): void {
     }
     c.current = error;
     c.flags = (c.flags & ~UNSET) | HAS_ERROR;
-    c.version++;
+    changed(c);
   } finally {
     --evaluationDepth;
     activeSub = prevSub;
     c.flags &= ~RUNNING;
     c.globalSeen = globalVersion;
-    purgeDeps(c);
+    if (hasUnreadDeps(c)) purgeDeps(c);
+  }
+}
+
+/**
+ * A computed's value changed: bump its version, and turn its PENDING subscribers DIRTY so that
+ * each recomputes without first checking (siblings of the reader that got here first).
+ */
+function changed(c: ReactiveNode): void {
+  c.version++;
+  const subs = c.subs;
+  if (subs === undefined || subs.nextSub === undefined) return;
+  for (let l: Link | undefined = subs; l !== undefined; l = l.nextSub) {
+    const sub = l.sub;
+    const flags = sub.flags;
+    if ((flags & (PENDING | DIRTY | CHECKING | RUNNING)) === PENDING) sub.flags = flags ^ (PENDING | DIRTY);
   }
 }
 
@@ -424,29 +439,35 @@ function checkDirty(sub: ReactiveNode): boolean {
   }
 }
 
-/** Marks everything downstream of a changed signal: computeds PENDING, effects queued. */
+/**
+ * Marks everything downstream of a changed signal: its direct readers DIRTY (they will recompute
+ * without checking), everything further PENDING, effects queued.
+ */
 function propagate(start: Link): void {
+  const source = start.dep;
   let link = start;
   let next = link.nextSub;
+  let mark = DIRTY;
   const base = propagateTop;
   for (;;) {
     const sub = link.sub;
     const flags = sub.flags;
     if ((flags & COMPUTED) !== 0) {
-      // A node already PENDING has had its subscribers marked: stop there.
+      // A node already marked has had its subscribers marked: stop there.
       if ((flags & (PENDING | DIRTY | RUNNING)) === 0) {
-        sub.flags = flags | PENDING;
+        sub.flags = flags | mark;
         const subs = sub.subs;
         if (subs !== undefined) {
           if (next !== undefined) propagateStack[propagateTop++] = next;
           link = subs;
           next = subs.nextSub;
+          mark = PENDING;
           continue;
         }
       }
     } else if ((flags & (PENDING | DIRTY | RUNNING)) === 0) {
       // An effect may already sit in the queue unmarked, queued ahead of an effect it owns.
-      sub.flags = flags | PENDING | QUEUED;
+      sub.flags = flags | mark | QUEUED;
       if ((flags & QUEUED) === 0) enqueue(sub);
     } else if ((flags & (QUEUED | RUNNING)) === RUNNING && isReadInCurrentRun(link, sub)) {
       // An effect wrote something it had already read this run: run it again afterwards.
@@ -462,6 +483,7 @@ function propagate(start: Link): void {
     link = propagateStack[--propagateTop] as Link;
     propagateStack[propagateTop] = undefined;
     next = link.nextSub;
+    mark = link.dep === source ? DIRTY : PENDING;
   }
 }
 
@@ -574,7 +596,9 @@ function runEffect(e: ReactiveNode): void {
     const flags = e.flags & ~RUNNING;
     e.flags = flags;
     if ((flags & DISPOSED) !== 0) finishDisposal(e);
-    else purgeDeps(e);
+    else {
+      if (hasUnreadDeps(e)) purgeDeps(e);
+    }
   }
 }
 
@@ -681,6 +705,12 @@ function unlink(link: Link, sub: ReactiveNode): Link | undefined {
     else if ((dep.subs = nextSub) === undefined) unwatched(dep);
   }
   return nextDep;
+}
+
+/** Whether links remain past the cursor: dependencies the last run had and this one did not read. */
+function hasUnreadDeps(sub: ReactiveNode): boolean {
+  const tail = sub.depsTail;
+  return tail === undefined ? sub.deps !== undefined : tail.nextDep !== undefined;
 }
 
 /** Drops the links a run did not read again. */
