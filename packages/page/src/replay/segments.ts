@@ -54,6 +54,18 @@ const READ_CHUNK_BYTES = 8 << 20;
  */
 const CARRY_ROOM_BYTES = 1 << 20;
 
+/**
+ * Chunk buffers of finished scans, for the next scan (a replay of a large log then allocates none;
+ * buffers this large are external memory that hurries the GC). A scan takes them when it starts and
+ * gives them back when it ends; scans running at once take different ones.
+ */
+const freeChunkBuffers: Uint8Array[] = [];
+
+function takeChunkBuffer(bytes: number): Uint8Array | null {
+  const k = freeChunkBuffers.findIndex((b) => b.byteLength === bytes);
+  return k < 0 ? null : (freeChunkBuffers.splice(k, 1)[0] ?? null);
+}
+
 /** A chunk read: `got` bytes at `buf[room…]`. */
 interface Chunk {
   readonly buf: Uint8Array;
@@ -86,7 +98,20 @@ class SegmentReader {
     readonly size: number,
     private readonly chunkBytes = READ_CHUNK_BYTES,
     private readonly carryBytes = CARRY_ROOM_BYTES,
-  ) {}
+  ) {
+    this.spare = takeChunkBuffer(chunkBytes + carryBytes);
+  }
+
+  /** Gives the standard-size buffers back for the next scan (at most two kept); the reader is not used after. */
+  async release(): Promise<void> {
+    const abandoned = await this.ahead?.catch(() => null);
+    this.ahead = null;
+    for (const b of [this.whole, this.spare, abandoned?.buf ?? null]) {
+      if (b !== null && b.byteLength === this.chunkBytes + this.carryBytes && freeChunkBuffers.length < 2 && !freeChunkBuffers.includes(b)) freeChunkBuffers.push(b);
+    }
+    this.whole = null;
+    this.spare = null;
+  }
 
   /** Reads file bytes [at, at + capacity) (fewer at the file's end) into a fresh buffer after `room` free bytes. */
   private async readAt(at: number, capacity: number, room: number, into: Uint8Array | null = null): Promise<Chunk> {
@@ -103,7 +128,7 @@ class SegmentReader {
 
   private startAhead(at: number): void {
     this.aheadAt = at;
-    const into = this.spare;
+    const into = this.spare ?? takeChunkBuffer(this.chunkBytes + this.carryBytes);
     this.spare = null;
     this.ahead = at < this.size ? this.readAt(at, this.chunkBytes, this.carryBytes, into) : null;
     this.ahead?.catch(() => undefined);
@@ -137,18 +162,29 @@ class SegmentReader {
       if (at + want <= this.start + this.limit) return want === need;
     }
     // A frame larger than a chunk, or no read ahead yet: read what is asked for directly.
-    await this.ahead?.catch(() => undefined);
-    const chunk = await this.readAt(at, Math.max(need, this.chunkBytes), 0);
+    const abandoned = await this.ahead?.catch(() => null);
+    this.ahead = null;
+    const standard = this.chunkBytes + this.carryBytes;
+    const keep = (b: Uint8Array | null | undefined): void => {
+      if (b !== null && b !== undefined && b.byteLength === standard && this.spare === null) this.spare = b;
+    };
+    keep(abandoned?.buf);
+    const fits = need <= this.chunkBytes;
+    const into = fits ? this.spare : null;
+    if (fits) this.spare = null;
+    const chunk = await this.readAt(at, Math.max(need, this.chunkBytes), fits ? this.carryBytes : 0, into);
+    keep(this.whole);
     this.whole = chunk.buf;
-    this.use(chunk.buf.subarray(0, chunk.got), at);
+    this.use(chunk.buf.subarray(chunk.room, chunk.room + chunk.got), at);
     this.startAhead(at + chunk.got);
     return at + need <= this.start + this.limit;
   }
 
   /** The file's bytes from `at` to its end (for the rare scans after a bad frame). */
   async rest(at: number): Promise<Uint8Array> {
-    await this.ahead?.catch(() => undefined);
+    const abandoned = await this.ahead?.catch(() => null);
     this.ahead = null;
+    if (abandoned !== null && abandoned !== undefined && this.spare === null) this.spare = abandoned.buf;
     const { buf, got } = await this.readAt(at, this.size - at, 0);
     return buf.subarray(0, got);
   }
@@ -185,7 +221,7 @@ export async function* scanLogReadOnly(
     if (entry === undefined) break;
     const path = join(dir, entry.name);
     let file: LogFile;
-    let reader: SegmentReader;
+    let reader: SegmentReader | null = null;
     try {
       file = await fs.open(path, 'read');
     } catch (cause) {
@@ -264,6 +300,7 @@ export async function* scanLogReadOnly(
         return;
       }
     } finally {
+      await (reader as SegmentReader | null)?.release();
       await file.close().catch(() => undefined);
     }
   }

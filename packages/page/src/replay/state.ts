@@ -11,6 +11,7 @@ import { listCheckpoints, loadCheckpoint } from '../checkpoint/checkpoint.js';
 import { locationCode } from '../checkpoint/format.js';
 import type { Manifest } from '../checkpoint/format.js';
 import type { PageInfo, PageLocation, ProgressCallback } from '../store/api.js';
+import { Slab } from '../internal/slab.js';
 import { decodeStoreRecord, storeRecordLogicalBytes } from '../store/record.js';
 import type { TLogRecord } from '../tlog/tlog.js';
 
@@ -32,6 +33,13 @@ export interface ReplayState {
 }
 
 /**
+ * The bytes of replayed pages up to 64 KiB come from 1 MiB slabs: a replay creating thousands of
+ * pages makes a few allocations, not one (zero-filled, GC-tracked) ArrayBuffer per page. The pages
+ * of a state live and die together, so sharing slabs keeps nothing alive for long.
+ */
+const pageSlab = new Slab(1 << 20, 64 * 1024);
+
+/**
  * Applies the store record of `epoch` to `state` (bytes too unless `tableOnly`; with `only`, the
  * bytes of that page alone). `payload` comes from a TLog frame whose CRC32C was verified.
  */
@@ -40,7 +48,7 @@ export function applyRecord(state: ReplayState, epoch: number, payload: Uint8Arr
   const record = decodeStoreRecord(payload, epoch, true);
   for (const c of record.creations) {
     if (state.pages.has(c.id)) throw new PageError('LOG_CORRUPT', `store record of epoch ${epoch} creates page ${c.id}, which exists`);
-    state.pages.set(c.id, { ...c, createdEpoch: epoch, epoch, bytes: new Uint8Array(tableOnly || (only !== undefined && c.id !== only) ? 0 : c.size) });
+    state.pages.set(c.id, { ...c, createdEpoch: epoch, epoch, bytes: tableOnly || (only !== undefined && c.id !== only) ? new Uint8Array(0) : pageSlab.take(c.size) });
   }
   for (const d of record.deltas) {
     const page = state.pages.get(d.pageId);

@@ -158,7 +158,7 @@ export interface ReplayResult {
   /** Same definition as {@link PageStore.digest}; computed (SHA-256 of every page) on first read. */
   readonly digest: string;
   readonly pages: readonly PageInfo[];
-  /** Page bytes by id. */
+  /** Page bytes by id (small pages may share an underlying buffer: use each view's byteOffset). */
   readonly bytes: ReadonlyMap<number, Uint8Array>;
   /** The checkpoint it started from (null: from an empty state) and how many records it applied. */
   readonly fromCheckpoint: number | null;
