@@ -468,7 +468,10 @@ function propagate(start: Link): void {
     } else if ((flags & (PENDING | DIRTY | RUNNING)) === 0) {
       // An effect may already sit in the queue unmarked, queued ahead of an effect it owns.
       sub.flags = flags | mark | QUEUED;
-      if ((flags & QUEUED) === 0) enqueue(sub);
+      if ((flags & QUEUED) === 0) {
+        if (sub.subs === undefined) queue[queueLength++] = sub;
+        else enqueue(sub);
+      }
     } else if ((flags & (QUEUED | RUNNING)) === RUNNING && isReadInCurrentRun(link, sub)) {
       // An effect wrote something it had already read this run: run it again afterwards.
       sub.flags = flags | DIRTY | QUEUED;
@@ -674,6 +677,12 @@ function link(dep: ReactiveNode, sub: ReactiveNode): void {
   }
   const prevSub = dep.subsTail;
   if (prevSub !== undefined && prevSub.cycle === cycle && prevSub.sub === sub) return;
+  // Read earlier in this run, out of order (a branch read between two reads of one signal)?
+  // Every link before the cursor was read this run; look a few back rather than duplicate it.
+  if (prevDep !== undefined) {
+    let back = prevDep.prevDep;
+    for (let i = 0; back !== undefined && i < 4; i++, back = back.prevDep) if (back.dep === dep) return;
+  }
   const attached = (sub.flags & WATCHED) !== 0 || (dep.flags & EFFECT) !== 0;
   const created = new Link(dep, sub, dep.version, cycle, prevDep, nextDep, attached ? prevSub : undefined, undefined);
   sub.depsTail = created;
