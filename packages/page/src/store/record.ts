@@ -2,7 +2,7 @@
 // docs/formats/store-record.md. It holds everything replay needs — the pages the commit created
 // and the bound delta of every page it changed — so replay runs no user code, and the deltas'
 // before-images let a reader walk the log backwards too.
-import { decodeDeltaBatch, decodeDeltaBatchViews, encodeDeltaBatchAfter } from '../delta/encoding.js';
+import { COMPRESS_MIN_BYTES, decodeDeltaBatch, decodeDeltaBatchViews, encodeDeltaBatchAfter } from '../delta/encoding.js';
 import type { Delta } from '../delta/types.js';
 import { LOCATION_CODES, locationCode } from '../checkpoint/format.js';
 import { PageError, isPageError } from '../errors.js';
@@ -29,14 +29,56 @@ export interface StoreRecord {
   readonly deltas: readonly Delta[];
 }
 
+/** Records in a row whose batch did not compress before the store starts skipping the attempt. */
+const BACKOFF_AFTER = 8;
+/** The most records stored without an attempt between two attempts while they keep not compressing. */
+const BACKOFF_MAX = 64;
+
+/**
+ * Whether the store tries to compress its next record. A store of noise (simulation state whose
+ * bytes do not repeat) would pay a compression pass over every commit's bytes for nothing: after
+ * BACKOFF_AFTER records in a row that did not shrink enough, only every 2nd, 4th, … (at most every
+ * BACKOFF_MAX-th) record is tried, and the first that compresses resumes trying every record —
+ * the same rule as the checkpoint images' (checkpoint.ts). Records too small to compress do not
+ * count either way. What it changes is only whether a record is stored compressed, never what
+ * it holds.
+ */
+export class RecordCompression {
+  private misses = 0;
+  private skipped = 0;
+
+  /** Whether to try the next record. */
+  attempt(): boolean {
+    if (this.misses < BACKOFF_AFTER) return true;
+    const every = Math.min(BACKOFF_MAX, 2 ** (this.misses - BACKOFF_AFTER + 1));
+    if (++this.skipped < every) return false;
+    this.skipped = 0;
+    return true;
+  }
+
+  /** What an attempt on a record big enough to compress gave: whether it was stored compressed. */
+  settle(paid: boolean): void {
+    this.misses = paid ? 0 : this.misses + 1;
+  }
+}
+
 /**
  * The payload of the commit creating `creations` and applying `deltas`; with `compress`, the batch
- * is LZ4-compressed where that pays (brotli where the LZ4 binding does not load).
+ * is LZ4-compressed where that pays (brotli where the LZ4 binding does not load). `backoff`, when
+ * given, may skip the attempt after a run of records that did not compress (see
+ * {@link RecordCompression}).
  */
-export function encodeStoreRecord(creations: readonly PageCreation[], deltas: readonly Delta[], compress: boolean): Uint8Array {
+export function encodeStoreRecord(creations: readonly PageCreation[], deltas: readonly Delta[], compress: boolean, backoff?: RecordCompression): Uint8Array {
   // The delta batch is framed in place after the header and creations: one buffer, no copies.
   const prefix = HEADER_BYTES + creations.length * CREATION_BYTES;
-  const out = encodeDeltaBatchAfter(prefix, deltas, { compression: compress ? storeCodec() : 'none' });
+  const attempt = compress && (backoff === undefined || backoff.attempt());
+  const out = encodeDeltaBatchAfter(prefix, deltas, { compression: attempt ? storeCodec() : 'none' });
+  if (attempt && backoff !== undefined) {
+    // Frame header after the prefix: codec at +2, stored length at +4 (docs/formats/delta.md).
+    const frame = new DataView(out.buffer, out.byteOffset + prefix, 8);
+    const compressed = frame.getUint8(2) !== 0;
+    if (compressed || frame.getUint32(4, true) >= COMPRESS_MIN_BYTES) backoff.settle(compressed);
+  }
   const view = new DataView(out.buffer, out.byteOffset, prefix);
   view.setUint8(0, STORE_RECORD_VERSION);
   view.setUint8(1, KIND_COMMIT);

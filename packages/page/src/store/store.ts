@@ -44,7 +44,7 @@ import { errnoOf, ioError } from './files.js';
 import { classifyStoreDir, writeMarker } from './layout.js';
 import { acquireStoreLock } from './lock.js';
 import type { DirectoryLock } from './lock.js';
-import { decodeStoreRecord, encodeStoreRecord } from './record.js';
+import { RecordCompression, decodeStoreRecord, encodeStoreRecord } from './record.js';
 import { SHARED_CONTROL_BYTES } from './shared-reader.js';
 import { PageStaging, checkRunInputs } from './staging.js';
 import type { SharedStoreDescriptor } from './shared-reader.js';
@@ -241,6 +241,8 @@ class LivePageStore implements PageStore {
   private readonly packBuffers = new PackBuffers();
   /** The checkpoint compressor's back-off, kept between checkpoints (they run one at a time). */
   private readonly imageCompressor = new ImageCompressor();
+  /** Whether commits try to compress their record (a back-off over records that did not compress). */
+  private readonly recordCompression = new RecordCompression();
   /** The last checkpoint's retention, running after it was acknowledged; resolves to its failure or null. */
   private retention: Promise<unknown> = Promise.resolve(null);
   private logClosed = false;
@@ -488,7 +490,7 @@ class LivePageStore implements PageStore {
           const slot = this.slotOf(id, 'commit');
           applied.push({ slot, delta: this.applyTo(slot, staged.get(id) as PlainDelta), prevEpoch: slot.epoch });
         }
-        payload = encodeStoreRecord([], applied.map((a) => a.delta), this.compress);
+        payload = encodeStoreRecord([], applied.map((a) => a.delta), this.compress, this.recordCompression);
         if (payload.byteLength > FORMAT_MAX_PAYLOAD_BYTES) {
           throw invalid(`commit: the record is ${payload.byteLength} bytes, over the log's ${FORMAT_MAX_PAYLOAD_BYTES}; split the transaction`);
         }
