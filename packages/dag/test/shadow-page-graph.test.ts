@@ -432,3 +432,56 @@ describe('laws', () => {
     );
   });
 });
+
+describe('addEdges', () => {
+  test('a bulk batch is all or nothing and leaves a topological order (checked against the model)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(arbId, arbId), { minLength: 1, maxLength: 30 }), (pairs) => {
+        const graph = new ShadowPageGraph();
+        const model = new ModelGraph();
+        for (const id of ID_OF) {
+          graph.addNode(id);
+          model.nodes.add(id);
+        }
+        const unique = [...new Map(pairs.filter(([u, v]) => u !== v).map(([u, v]) => [ModelGraph.key(u, v), [u, v] as const])).values()];
+        const trial = new ModelGraph();
+        for (const [u, v] of unique) trial.edges.set(ModelGraph.key(u, v), 1);
+        const cyclic = unique.some(([u, v]) => trial.reaches(v, u));
+        const before = snapshot(graph);
+        let error: unknown;
+        try {
+          graph.addEdges(
+            unique.map(([u]) => u),
+            unique.map(([, v]) => v),
+          );
+        } catch (caught) {
+          error = caught;
+        }
+        if (cyclic) {
+          expect(error).toBeInstanceOf(DagCycleError);
+          for (const cycle of (error as DagCycleError).cycles) expectRealCycle(trial, cycle);
+          expect(snapshot(graph)).toEqual(before);
+        } else {
+          expect(error).toBeUndefined();
+          for (const [u, v] of unique) model.edges.set(ModelGraph.key(u, v), 1);
+          expectMatchesModel(graph, model);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a bad edge anywhere in the batch refuses the whole batch', () => {
+    const graph = graphWith([1, 2, 3], [[1, 2]]);
+    const before = snapshot(graph);
+    expect(codeOf(() => graph.addEdges([2, 1], [3, 2]))).toBe('EDGE_EXISTS');
+    expect(codeOf(() => graph.addEdges([2, 3], [3, 3]))).toBe('SELF_LOOP');
+    expect(codeOf(() => graph.addEdges([2, 3], [3, 9]))).toBe('NODE_NOT_FOUND');
+    expect(codeOf(() => graph.addEdges([2], [3], [NaN]))).toBe('INVALID_WEIGHT');
+    expect(codeOf(() => graph.addEdges([2], [3, 1]))).toBe('INVALID_ARGUMENT');
+    expect(snapshot(graph)).toEqual(before);
+    graph.addEdges([3, 3], [1, 2], [2, 4]);
+    expect(graph.edgeWeight(3, 2)).toBe(4);
+    expect(Array.from(graph.topologicalOrder())).toEqual([3, 1, 2]);
+  });
+});

@@ -151,12 +151,95 @@ export class GraphCore {
       const cycle = this.reorder(u, v, ordV, ordU);
       if (cycle !== null) return cycle;
     }
+    this.pushEdge(u, v, weight);
+    return null;
+  }
+
+  /** Stores u → v without looking at the order (bulk loads re-sort afterwards). */
+  pushEdge(u: number, v: number, weight: number): void {
     if (weight !== DEFAULT_WEIGHT && this.out.weights === null) {
       this.out.enableWeights();
       this.in.enableWeights();
     }
     this.out.push(u, v, weight);
     this.in.push(v, u, weight);
+  }
+
+  /**
+   * Recomputes the whole order by Kahn's algorithm, always taking the ready node that came
+   * first in the old order (so the new order stays as close to the old one as the edges
+   * allow). Returns the slots left on cycles, or null once the new order is in place; on a
+   * cycle the old order is kept. O((V + E) log V).
+   */
+  resortStable(): number[] | null {
+    const records = this.records;
+    const highWater = this.highWater;
+    const pending = new Int32Array(highWater);
+    const heap = new Int32Array(this.nodeCount);
+    let size = 0;
+    const less = (a: number, b: number): boolean =>
+      (records[a * STRIDE + ORD] as number) < (records[b * STRIDE + ORD] as number);
+    const pushHeap = (slot: number): void => {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        const p = heap[parent] as number;
+        if (!less(slot, p)) break;
+        heap[at] = p;
+        at = parent;
+      }
+      heap[at] = slot;
+    };
+    const popHeap = (): number => {
+      const top = heap[0] as number;
+      const last = heap[--size] as number;
+      let at = 0;
+      for (;;) {
+        let child = 2 * at + 1;
+        if (child >= size) break;
+        if (child + 1 < size && less(heap[child + 1] as number, heap[child] as number)) child++;
+        const c = heap[child] as number;
+        if (!less(c, last)) break;
+        heap[at] = c;
+        at = child;
+      }
+      heap[at] = last;
+      return top;
+    };
+    for (let slot = 0; slot < highWater; slot++) {
+      if (records[slot * STRIDE + ID] === -1) continue;
+      const fanIn = records[slot * STRIDE + IN + LENGTH] as number;
+      pending[slot] = fanIn;
+      if (fanIn === 0) pushHeap(slot);
+    }
+    const order = new Int32Array(this.nodeCount);
+    let k = 0;
+    const outData = this.out.data;
+    while (size > 0) {
+      const slot = popHeap();
+      order[k++] = slot;
+      const r = slot * STRIDE + OUT;
+      for (let i = records[r + OFFSET] as number, end = i + (records[r + LENGTH] as number); i < end; i++) {
+        const w = outData[i] as number;
+        const left = (pending[w] as number) - 1;
+        pending[w] = left;
+        if (left === 0) pushHeap(w);
+      }
+    }
+    if (k < this.nodeCount) {
+      const stuck: number[] = [];
+      for (let slot = 0; slot < highWater; slot++) if ((pending[slot] as number) > 0) stuck.push(slot);
+      return stuck;
+    }
+    if (this.ordToSlot.length < k) this.ordToSlot = new Int32Array(k);
+    this.ordToSlot.fill(-1);
+    for (let p = 0; p < k; p++) {
+      const slot = order[p] as number;
+      this.ordToSlot[p] = slot;
+      records[slot * STRIDE + ORD] = p;
+    }
+    this.nextOrd = k;
+    this.orderVersion++;
     return null;
   }
 
