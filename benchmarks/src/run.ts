@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { runSuite } from './harness.js';
 import type { BenchCase, SuiteOptions } from './harness.js';
 import { cellsCases, cellsContext } from './suites/cells.js';
+import { graphCases, graphCleanup, graphContext } from './suites/graph.js';
 import { nativeCases, nativeContext } from './suites/native.js';
 import { pageCases, pageCleanup, pageContext } from './suites/page.js';
 import { physicalCases, physicalContext } from './suites/physical.js';
@@ -20,6 +21,7 @@ const suites: Record<string, Suite> = {
   physical: { cases: physicalCases, context: physicalContext },
   page: { cases: pageCases, context: pageContext, cleanup: pageCleanup },
   cells: { cases: cellsCases, context: cellsContext },
+  graph: { cases: graphCases, context: graphContext, cleanup: graphCleanup },
 };
 
 const { values } = parseArgs({
