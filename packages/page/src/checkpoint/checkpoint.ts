@@ -690,15 +690,19 @@ async function unlinkAll(fs: LogFileSystem, paths: readonly string[]): Promise<v
 }
 
 /**
- * Retention: removes the manifests beyond the newest `keep`, then every pack (and format-1
- * image) no remaining manifest references, each step fsynced before the next so a crash never
- * leaves a manifest without its images. Returns the epoch of the oldest manifest kept.
+ * Retention: removes the manifests beyond the newest `keep` and fsyncs the directory, then every
+ * pack (and format-1 image) no remaining manifest references — so a crash never leaves a manifest
+ * without its images. Those removals need no fsync of their own: one that a crash undoes leaves an
+ * unreferenced pack, which the next retention removes again. Returns the epoch of the oldest
+ * manifest kept. `known` holds manifests the caller already has (by epoch), so they are not read
+ * and decoded again.
  */
 export async function retireCheckpoints(
   fs: LogFileSystem,
   dir: string,
   keep: number,
   durable: boolean,
+  known?: ReadonlyMap<number, Manifest>,
 ): Promise<{ oldestKept: number | null; removed: readonly string[] }> {
   const removed: string[] = [];
   try {
@@ -714,8 +718,8 @@ export async function retireCheckpoints(
     const images = new Set<string>();
     for (const e of kept) {
       // An unreadable manifest keeps nothing alive: it can never be loaded anyway.
-      const m = await readManifest(fs, dir, e).catch(() => null);
-      for (const entry of m?.manifest.entries ?? []) {
+      const m = known?.get(e) ?? (await readManifest(fs, dir, e).catch(() => null))?.manifest ?? null;
+      for (const entry of m?.entries ?? []) {
         if (entry.pack === null) images.add(imageName(entry.id, entry.epoch));
         else packs.add(entry.pack);
       }
@@ -738,8 +742,6 @@ export async function retireCheckpoints(
     await unlinkAll(fs, packPaths);
     await unlinkAll(fs, imagePaths);
     removed.push(...packPaths, ...imagePaths);
-    if (durable && (packPaths.length > 0 || spare !== undefined)) await fs.syncDir(dir);
-    if (durable && imagePaths.length > 0) await fs.syncDir(imagesDir);
     return { oldestKept: kept.at(-1) ?? null, removed };
   } catch (cause) {
     throw ioError(`checkpoint: retiring old checkpoints in ${dir} failed`, cause);

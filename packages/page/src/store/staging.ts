@@ -54,6 +54,11 @@ export class PageStaging {
     }
   }
 
+  /** Whether its buffers are still about their initial sizes (cheap to keep around). */
+  small(): boolean {
+    return this.data.length <= 4096 && this.offsets.length <= 256;
+  }
+
   /** Appends runs already checked with `checkRunInputs` (delta/construct.ts); copies their bytes. */
   addRuns(runs: readonly SparseRunInput[]): void {
     const n = runs.length;

@@ -241,6 +241,8 @@ class LivePageStore implements PageStore {
   private readonly packBuffers = new PackBuffers();
   /** The checkpoint compressor's back-off, kept between checkpoints (they run one at a time). */
   private readonly imageCompressor = new ImageCompressor();
+  /** Manifests this store wrote or opened from, newest few, so retention need not read them back. */
+  private readonly recentManifests = new Map<number, Manifest>();
   /** Whether commits try to compress their record (a back-off over records that did not compress). */
   private readonly recordCompression = new RecordCompression();
   /** The last checkpoint's retention, running after it was acknowledged; resolves to its failure or null. */
@@ -270,6 +272,7 @@ class LivePageStore implements PageStore {
     // heap — what is durable is the log and the checkpoints either way.
     this.mappedDir = s.fs === nodeLogFileSystem && mappedSupported() ? join(s.dir, 'mapped') : null;
     this.lastManifest = manifest;
+    if (manifest !== null) this.rememberManifest(manifest);
     try {
       for (const page of [...state.pages.values()].sort((a, b) => a.id - b.id)) {
         const slot = this.allocateSlot(page.id, page.size, page.location, page.createdEpoch, 'openStore');
@@ -841,6 +844,13 @@ class LivePageStore implements PageStore {
    * the next, as before; only no longer on the checkpoint's latency. Resolves to the failure, if
    * any (the next checkpoint's retention tries again; close() reports it).
    */
+  /** Keeps `manifest` for retention, with the newest `keepCheckpoints` others at most. */
+  private rememberManifest(manifest: Manifest): void {
+    this.recentManifests.set(manifest.epoch, manifest);
+    const epochs = [...this.recentManifests.keys()].sort((a, b) => b - a);
+    for (const e of epochs.slice(this.keepCheckpoints + 1)) this.recentManifests.delete(e);
+  }
+
   /** @internal Resolves once the last checkpoint's retention is done (tests check what it removed). */
   async retentionSettled(): Promise<void> {
     await this.retention;
@@ -848,7 +858,7 @@ class LivePageStore implements PageStore {
 
   private async retire(): Promise<unknown> {
     try {
-      const { oldestKept } = await retireCheckpoints(this.fs, this.checkpointsDir, this.keepCheckpoints, this.durable);
+      const { oldestKept } = await retireCheckpoints(this.fs, this.checkpointsDir, this.keepCheckpoints, this.durable, this.recentManifests);
       if (oldestKept !== null && this.failure === null && !this.logClosed) await this.log.retainFrom(oldestKept + 1);
       return null;
     } catch (error) {
@@ -888,6 +898,7 @@ class LivePageStore implements PageStore {
         compressor: this.imageCompressor,
       });
       this.lastManifest = written.manifest;
+      this.rememberManifest(written.manifest);
       // The checkpoint is durable: acknowledge it now and retire what it made obsolete afterwards
       // (docs/adr/0008). The next checkpoint and close() wait for that retention.
       this.retention = this.retire();
@@ -906,6 +917,8 @@ class LivePageStore implements PageStore {
  */
 const spareStagings: PageStaging[] = [];
 const SPARE_STAGINGS = 256;
+/** Of those, how many may hold buffers grown past the default sizes (the rest must be small). */
+const SPARE_LARGE_STAGINGS = 16;
 
 /** A page as a checkpoint at `at` sees it (see CheckpointPage); its epoch is the last change at or before `at`. */
 class CheckpointSlot implements CheckpointPage {
@@ -973,6 +986,9 @@ class StoreTransaction implements Transaction {
   private releaseStagings(): void {
     for (const staging of this.staged.values()) {
       if (spareStagings.length >= SPARE_STAGINGS) break;
+      // Up to 256 kept, so a commit touching a few hundred pages allocates none; only 16 of them
+      // may hold grown buffers, so the kept memory stays a few MiB at most.
+      if (spareStagings.length >= SPARE_LARGE_STAGINGS && !staging.small()) continue;
       spareStagings.push(staging);
     }
     this.staged.clear();
