@@ -3,9 +3,25 @@
  * - `CYCLE`: a computed read itself, directly or through other computeds;
  * - `EFFECT_LOOP`: effects kept re-triggering each other past the flush bound without settling;
  * - `NOT_WRITABLE`: a write to a cell that is not a signal (a computed, cast past its type);
- * - `WRITE_IN_COMPUTED`: a computed wrote a signal while it was computing (computeds are pure).
+ * - `WRITE_IN_COMPUTED`: a computed wrote a signal while it was computing (computeds are pure);
+ * - `UNSUPPORTED_SEMIRING`: algebraic propagation got a semiring without specialised kernels, or a
+ *   non-selective one (plus-times, log-plus) on a graph that may have cycles;
+ * - `GRAPH_CYCLE`: an edge would close a cycle in an acyclic algebraic system;
+ * - `INVALID_WEIGHT` / `INVALID_VALUE`: an edge weight or seed value outside the semiring's domain;
+ * - `NODE_NOT_FOUND`: a node index outside the system, or a removed node;
+ * - `INVALID_ARGUMENT`: any other malformed argument (mismatched lengths, a duplicate edge).
  */
-export type PropagationErrorCode = 'CYCLE' | 'EFFECT_LOOP' | 'NOT_WRITABLE' | 'WRITE_IN_COMPUTED';
+export type PropagationErrorCode =
+  | 'CYCLE'
+  | 'EFFECT_LOOP'
+  | 'NOT_WRITABLE'
+  | 'WRITE_IN_COMPUTED'
+  | 'UNSUPPORTED_SEMIRING'
+  | 'GRAPH_CYCLE'
+  | 'INVALID_WEIGHT'
+  | 'INVALID_VALUE'
+  | 'NODE_NOT_FOUND'
+  | 'INVALID_ARGUMENT';
 
 /** The one error class of `@mmsb/propagation`; `code` says what went wrong, `cause` what caused it. */
 export class PropagationError extends Error {
