@@ -10,3 +10,5 @@ export type { Computed, ComputedOptions } from './cells/computed.js';
 export { effect } from './cells/effect.js';
 export type { Dispose, EffectCleanup } from './cells/effect.js';
 export { batch, untracked } from './cells/batch.js';
+export { AlgebraicSystem } from './algebraic/algebraic-system.js';
+export type { AlgebraicChange, AlgebraicEdgeList, AlgebraicSystemOptions, AlgebraicUpdate } from './algebraic/algebraic-system.js';
