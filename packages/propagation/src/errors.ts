@@ -10,6 +10,17 @@
  * - `INVALID_WEIGHT` / `INVALID_VALUE`: an edge weight or seed value outside the semiring's domain;
  * - `NODE_NOT_FOUND`: a node index outside the system, or a removed node;
  * - `INVALID_ARGUMENT`: any other malformed argument (mismatched lengths, a duplicate edge).
+ *
+ * Derived pages (`src/derived/`; thrown as `DerivedPageError`, which names the page and key):
+ * - `DERIVED_CYCLE`: a registration whose inputs would reach the derived page itself;
+ * - `RECOMPUTE_FAILED`: a recompute function threw (its error is the `cause`); the wave was aborted;
+ * - `RECOMPUTE_RESULT_INVALID`: a recompute function returned something that is not a change of its page;
+ * - `DERIVED_WRITE`: a transaction staged a change to a derived page (only its wave writes it);
+ * - `ALREADY_DERIVED`: a registration for a page that is already derived;
+ * - `REGISTRATION_MISMATCH`: a key registered before with other inputs, size or page;
+ * - `UNKNOWN_KEY`: a recompute function for a key no registration has;
+ * - `NOT_ATTACHED`: a wave reached a reopened registration that has no recompute function yet;
+ * - `REGISTRY_CORRUPT`: the persisted registry of derived pages does not have its documented shape.
  */
 export type PropagationErrorCode =
   | 'CYCLE'
@@ -21,7 +32,16 @@ export type PropagationErrorCode =
   | 'INVALID_WEIGHT'
   | 'INVALID_VALUE'
   | 'NODE_NOT_FOUND'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'DERIVED_CYCLE'
+  | 'RECOMPUTE_FAILED'
+  | 'RECOMPUTE_RESULT_INVALID'
+  | 'DERIVED_WRITE'
+  | 'ALREADY_DERIVED'
+  | 'REGISTRATION_MISMATCH'
+  | 'UNKNOWN_KEY'
+  | 'NOT_ATTACHED'
+  | 'REGISTRY_CORRUPT';
 
 /** The one error class of `@mmsb/propagation`; `code` says what went wrong, `cause` what caused it. */
 export class PropagationError extends Error {
