@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSuite } from './harness.js';
 import type { BenchCase, SuiteOptions } from './harness.js';
+import { algebraicCases, algebraicContext } from './suites/algebraic.js';
 import { cellsCases, cellsContext } from './suites/cells.js';
 import { graphCases, graphCleanup, graphContext } from './suites/graph.js';
 import { nativeCases, nativeContext } from './suites/native.js';
@@ -22,6 +23,7 @@ const suites: Record<string, Suite> = {
   page: { cases: pageCases, context: pageContext, cleanup: pageCleanup },
   cells: { cases: cellsCases, context: cellsContext },
   graph: { cases: graphCases, context: graphContext, cleanup: graphCleanup },
+  algebraic: { cases: algebraicCases, context: algebraicContext },
 };
 
 const { values } = parseArgs({
