@@ -212,6 +212,44 @@ describe('tsSemiringKernels', () => {
     );
   });
 
+  // An x with only finite values takes the branch-free min/max loops; signed zeros, overflow to ±∞
+  // and non-finite weights must still come out as the definition says.
+  const arbFiniteValue = fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(0, -0, 1, -1, 0.5, 1e-300, -3.25, Number.MAX_VALUE, -Number.MAX_VALUE) },
+    { weight: 3, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+  );
+  test.each(SEMIRING_OPS)('spmv %s over a finite x equals the definition bit for bit', (op) => {
+    const arbFiniteCase = arbCase().chain((c) =>
+      fc.array(arbFiniteValue, { minLength: c.a.ncols, maxLength: c.a.ncols }).map((x) => ({ ...c, x: Float64Array.from(x) })),
+    );
+    fc.assert(
+      fc.property(arbFiniteCase, (c) => {
+        const want = c.y.slice();
+        referenceSpmv(op, c.a, c.x, want, c.mask, c.complement);
+        expect(bits(runSpmv(tsSemiringKernels, op, c))).toEqual(bits(want));
+      }),
+      { numRuns: 300 },
+    );
+    // Few distinct values, so that rows often reduce to a signed zero.
+    const zeros = fc.constantFrom(0, -0, 1, -1);
+    const arbZeroCase = arbCase(8, 8).chain((c) =>
+      fc
+        .tuple(
+          fc.array(zeros, { minLength: c.a.ncols, maxLength: c.a.ncols }),
+          fc.array(zeros, { minLength: c.a.colIdx.length, maxLength: c.a.colIdx.length }),
+        )
+        .map(([x, v]) => ({ ...c, a: { ...c.a, values: c.a.values === null ? null : Float64Array.from(v) }, x: Float64Array.from(x) })),
+    );
+    fc.assert(
+      fc.property(arbZeroCase, (c) => {
+        const want = c.y.slice();
+        referenceSpmv(op, c.a, c.x, want, c.mask, c.complement);
+        expect(bits(runSpmv(tsSemiringKernels, op, c))).toEqual(bits(want));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test.each(SEMIRING_OPS)('spmspvPush %s equals the definition: y, marks and the change list in order', (op) => {
     fc.assert(
       fc.property(arbPushCase(), (c) => {

@@ -187,7 +187,8 @@ export function logAddExp(a: number, b: number): number {
 // `mask !== null && (mask[i] === 0) !== complement`.
 //
 // min/max rows: Math.min/Math.max branch on NaN and on signed zeros at every call, so the loops
-// use a bare compare-select (which drops NaN and keeps whichever zero came first) plus a NaN flag,
+// below (the *Branchy ones, for an x that holds ±∞ or NaN, and the pattern loops; the *Finite
+// loops further down for the rest) use a bare compare-select (which drops NaN and keeps whichever zero came first) plus a NaN flag,
 // and redo a row whose answer is exactly 0 with the real Math.min/Math.max (exactRow). The answer
 // is the same bits: min and max do not depend on order, only those two cases did.
 
@@ -281,8 +282,17 @@ const pullPlusTimes: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, compleme
   for (let i = 0; i < nrows; i++) {
     const end = rowPtr[i + 1]!;
     if (mask === null || (mask[i] === 0) === complement) {
+      // Four at a time, still added one by one in storage order: V8 checks each array once per
+      // four entries instead of once per entry.
       let acc = 0;
-      for (let k = start; k < end; k++) acc += values[k]! * x[colIdx[k]!]!;
+      let k = start;
+      for (; k + 3 < end; k += 4) {
+        acc += values[k]! * x[colIdx[k]!]!;
+        acc += values[k + 1]! * x[colIdx[k + 1]!]!;
+        acc += values[k + 2]! * x[colIdx[k + 2]!]!;
+        acc += values[k + 3]! * x[colIdx[k + 3]!]!;
+      }
+      for (; k < end; k++) acc += values[k]! * x[colIdx[k]!]!;
       y[i] = acc;
     }
     start = end;
@@ -303,7 +313,7 @@ const pullPlusTimesPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, co
   }
 };
 
-const pullMinPlus: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+const pullMinPlusBranchy: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
   let start = rowPtr[0]!;
   for (let i = 0; i < nrows; i++) {
     const end = rowPtr[i + 1]!;
@@ -340,7 +350,7 @@ const pullMinPlusPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, comp
   }
 };
 
-const pullMaxPlus: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+const pullMaxPlusBranchy: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
   let start = rowPtr[0]!;
   for (let i = 0; i < nrows; i++) {
     const end = rowPtr[i + 1]!;
@@ -376,7 +386,7 @@ const pullMaxPlusPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, comp
   }
 };
 
-const pullMaxTimes: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+const pullMaxTimesBranchy: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
   let start = rowPtr[0]!;
   for (let i = 0; i < nrows; i++) {
     const end = rowPtr[i + 1]!;
@@ -412,7 +422,7 @@ const pullMaxTimesPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, com
   }
 };
 
-const pullMaxMin: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+const pullMaxMinBranchy: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
   let start = rowPtr[0]!;
   for (let i = 0; i < nrows; i++) {
     const end = rowPtr[i + 1]!;
@@ -476,6 +486,170 @@ const pullLogPlusPattern: PullPattern = (rowPtr, colIdx, x, y, nrows, mask, comp
     start = end;
   }
 };
+
+// min/max rows over an x with only finite values. Even a compare-select branch mispredicts about
+// once per new running minimum, and each miss throws away the gathers of x in flight, so these
+// loops select without branching: c = +(v < acc) is a setcc, and acc·(1 − c) + v·c is exactly v
+// or acc, because one product is a signed zero and the other is exact — when every value is
+// finite, and up to the sign of a zero. So each row also sums its products into `probe`, which is
+// finite only when every product is, and a row whose probe is not finite (a weight of ±∞ or NaN, or
+// an overflow) or whose answer is 0 is redone by the definition (exactRow). Two running
+// accumulators per row halve the dependency chain. An x with ±∞ or NaN in it (the zero of
+// min-plus is +∞, so Bellman–Ford sweeps pass many) would send most rows to exactRow; such an x
+// runs the branching loops above instead.
+
+/** Whether every value of x is finite: x[j]·0 is ±0 for finite x[j], NaN for ±∞ and NaN. */
+function allFinite(x: Float64Array): boolean {
+  let probe = 0;
+  for (let j = 0; j < x.length; j++) probe += x[j]! * 0;
+  return probe === 0;
+}
+
+const pullMinPlusFinite: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = Infinity;
+      if (start < end) {
+        let a0 = values[start]! + x[colIdx[start]!]!;
+        let a1 = a0;
+        let probe = a0;
+        let k = start + 1;
+        for (; k + 1 < end; k += 2) {
+          const v0 = values[k]! + x[colIdx[k]!]!;
+          const v1 = values[k + 1]! + x[colIdx[k + 1]!]!;
+          const c0 = +(v0 < a0);
+          const c1 = +(v1 < a1);
+          a0 = a0 * (1 - c0) + v0 * c0;
+          a1 = a1 * (1 - c1) + v1 * c1;
+          probe += v0 + v1;
+        }
+        if (k < end) {
+          const v0 = values[k]! + x[colIdx[k]!]!;
+          const c0 = +(v0 < a0);
+          a0 = a0 * (1 - c0) + v0 * c0;
+          probe += v0;
+        }
+        const c = +(a1 < a0);
+        acc = a0 * (1 - c) + a1 * c;
+        if (probe - probe !== 0 || acc === 0) acc = exactRow(MIN_PLUS, rowPtr, colIdx, values, x, i);
+      }
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+const pullMaxPlusFinite: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = -Infinity;
+      if (start < end) {
+        let a0 = values[start]! + x[colIdx[start]!]!;
+        let a1 = a0;
+        let probe = a0;
+        let k = start + 1;
+        for (; k + 1 < end; k += 2) {
+          const v0 = values[k]! + x[colIdx[k]!]!;
+          const v1 = values[k + 1]! + x[colIdx[k + 1]!]!;
+          const c0 = +(v0 > a0);
+          const c1 = +(v1 > a1);
+          a0 = a0 * (1 - c0) + v0 * c0;
+          a1 = a1 * (1 - c1) + v1 * c1;
+          probe += v0 + v1;
+        }
+        if (k < end) {
+          const v0 = values[k]! + x[colIdx[k]!]!;
+          const c0 = +(v0 > a0);
+          a0 = a0 * (1 - c0) + v0 * c0;
+          probe += v0;
+        }
+        const c = +(a1 > a0);
+        acc = a0 * (1 - c) + a1 * c;
+        if (probe - probe !== 0 || acc === 0) acc = exactRow(MAX_PLUS, rowPtr, colIdx, values, x, i);
+      }
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+// The zero of max-times, 0, is finite, so both accumulators start there.
+const pullMaxTimesFinite: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let a0 = 0;
+      let a1 = 0;
+      let probe = 0;
+      let k = start;
+      for (; k + 1 < end; k += 2) {
+        const v0 = values[k]! * x[colIdx[k]!]!;
+        const v1 = values[k + 1]! * x[colIdx[k + 1]!]!;
+        const c0 = +(v0 > a0);
+        const c1 = +(v1 > a1);
+        a0 = a0 * (1 - c0) + v0 * c0;
+        a1 = a1 * (1 - c1) + v1 * c1;
+        probe += v0 + v1;
+      }
+      if (k < end) {
+        const v0 = values[k]! * x[colIdx[k]!]!;
+        const c0 = +(v0 > a0);
+        a0 = a0 * (1 - c0) + v0 * c0;
+        probe += v0;
+      }
+      const c = +(a1 > a0);
+      const acc = a0 * (1 - c) + a1 * c;
+      y[i] = probe - probe !== 0 || acc === 0 ? exactRow(MAX_TIMES, rowPtr, colIdx, values, x, i) : acc;
+    }
+    start = end;
+  }
+};
+
+// The product min(a, x) selects the same way; a non-finite a or x makes it NaN, which the probe sees.
+const pullMaxMinFinite: Pull = (rowPtr, colIdx, values, x, y, nrows, mask, complement) => {
+  let start = rowPtr[0]!;
+  for (let i = 0; i < nrows; i++) {
+    const end = rowPtr[i + 1]!;
+    if (mask === null || (mask[i] === 0) === complement) {
+      let acc = -Infinity;
+      if (start < end) {
+        const av = values[start]!;
+        const xv = x[colIdx[start]!]!;
+        const cv = +(xv < av);
+        let a0 = av * (1 - cv) + xv * cv;
+        let probe = a0;
+        for (let k = start + 1; k < end; k++) {
+          const bv = values[k]!;
+          const yv = x[colIdx[k]!]!;
+          const d = +(yv < bv);
+          const v = bv * (1 - d) + yv * d;
+          const c = +(v > a0);
+          a0 = a0 * (1 - c) + v * c;
+          probe += v;
+        }
+        acc = probe - probe !== 0 || a0 === 0 ? exactRow(MAX_MIN, rowPtr, colIdx, values, x, i) : a0;
+      }
+      y[i] = acc;
+    }
+    start = end;
+  }
+};
+
+/** `finite` when x has only finite values, else `branchy`. */
+function byFiniteX(finite: Pull, branchy: Pull): Pull {
+  return (rowPtr, colIdx, values, x, y, nrows, mask, complement) =>
+    (allFinite(x) ? finite : branchy)(rowPtr, colIdx, values, x, y, nrows, mask, complement);
+}
+
+const pullMinPlus = byFiniteX(pullMinPlusFinite, pullMinPlusBranchy);
+const pullMaxPlus = byFiniteX(pullMaxPlusFinite, pullMaxPlusBranchy);
+const pullMaxTimes = byFiniteX(pullMaxTimesFinite, pullMaxTimesBranchy);
+const pullMaxMin = byFiniteX(pullMaxMinFinite, pullMaxMinBranchy);
 
 const PULL: readonly Pull[] = [pullOrAnd, pullPlusTimes, pullMinPlus, pullMaxPlus, pullMaxTimes, pullMaxMin, pullLogPlus];
 const PULL_PATTERN: readonly PullPattern[] = [
