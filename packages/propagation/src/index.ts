@@ -12,3 +12,27 @@ export type { Dispose, EffectCleanup } from './cells/effect.js';
 export { batch, untracked } from './cells/batch.js';
 export { AlgebraicSystem } from './algebraic/algebraic-system.js';
 export type { AlgebraicChange, AlgebraicEdgeList, AlgebraicSystemOptions, AlgebraicUpdate } from './algebraic/algebraic-system.js';
+export { DEFAULT_REGISTRY_PAGE_SIZE, DerivedPages, openDerivedPages } from './derived/derived-pages.js';
+export { DerivedPageError } from './derived/errors.js';
+export type { DerivedPageErrorDetails } from './derived/errors.js';
+export { replayDerivedPages } from './derived/replay.js';
+export { REGISTRY_FORMAT_VERSION as DERIVED_REGISTRY_FORMAT_VERSION } from './derived/internal/registry-format.js';
+export type {
+  CutoffEvent,
+  DerivedMismatch,
+  DerivedPageInfo,
+  DerivedPagesOptions,
+  DerivedRecompute,
+  DerivedReplayOptions,
+  DerivedReplayReport,
+  DerivedTransaction,
+  DeriveSpec,
+  NodeRecomputedEvent,
+  PropagationEvent,
+  PropagationListener,
+  SourceChange,
+  WaveCommit,
+  WaveEndEvent,
+  WaveReason,
+  WaveStartEvent,
+} from './derived/types.js';
