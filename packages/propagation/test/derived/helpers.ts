@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@mmsb/page';
-import type { PageStore } from '@mmsb/page';
+import type { PageStore, StoreOptions } from '@mmsb/page';
 import type { DerivedRecompute } from '../../src/index.js';
 
 const dirs: string[] = [];
@@ -17,8 +17,8 @@ export function freshDir(): string {
 }
 
 /** Opens a store (durability `none`) in `dir` (a fresh one by default), closed by {@link cleanup}. */
-export async function openTestStore(dir = freshDir()): Promise<PageStore> {
-  const store = await openStore({ dir, durability: 'none' });
+export async function openTestStore(dir = freshDir(), options: StoreOptions = {}): Promise<PageStore> {
+  const store = await openStore({ durability: 'none', ...options, dir });
   stores.push(store);
   return store;
 }
