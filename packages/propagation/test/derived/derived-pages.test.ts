@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- tests index arrays and maps they just filled */
 import { PageError, replayStore, sparseDelta } from '@mmsb/page';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DerivedPageError, PropagationError, openDerivedPages } from '../../src/index.js';
