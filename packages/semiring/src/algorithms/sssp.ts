@@ -28,7 +28,7 @@ export interface ShortestPaths {
 }
 
 /**
- * Dijkstra's single-source shortest paths with an indexed binary heap over the CSR arrays.
+ * Dijkstra's single-source shortest paths with an indexed 4-ary heap over the CSR arrays.
  * Entry (i, j) of `graph` is an edge i → j of that weight (a pattern graph has unit weights).
  * Weights must be non-negative: a negative or NaN weight anywhere is a `NEGATIVE_WEIGHT` error.
  */
@@ -37,71 +37,101 @@ export function dijkstra(graph: SparseMatrix<number>, source: number, options: S
   const s = singleSource(source, n);
   const { rowPtr, colIdx, values } = weightArrays(graph);
   const weights = values as Float64Array;
-  for (let p = 0; p < weights.length; p++) {
-    const w = weights[p]!;
-    if (!(w >= 0)) {
-      throw new SemiringError('NEGATIVE_WEIGHT', `edge ${edgeName(rowPtr, colIdx, p)} has weight ${w}; Dijkstra needs non-negative weights (use bellmanFord)`);
-    }
-  }
   const dist = new Float64Array(n).fill(Infinity);
   const parents = options.parents === true ? new Int32Array(n).fill(-1) : null;
-  // Indexed min-heap on dist: heap[k] is a vertex, pos[v] its slot (−1: never queued, −2: done).
-  const heap = new Int32Array(n);
+  // Indexed 4-ary min-heap: slot k holds vertex heapVertex[k] with key heapKey[k] (its distance,
+  // kept beside it so sifting reads one array instead of chasing dist[heap[k]]); pos[v] is v's
+  // slot, −1 never queued, −2 settled. Four children per slot halve the depth of a binary heap.
+  const heapKey = new Float64Array(n);
+  const heapVertex = new Int32Array(n);
   const pos = new Int32Array(n).fill(-1);
-  let size = 0;
   dist[s] = 0;
   if (parents !== null) parents[s] = s;
-  heap[0] = s;
+  heapKey[0] = 0;
+  heapVertex[0] = s;
   pos[s] = 0;
-  size = 1;
+  let size = 1;
   while (size > 0) {
-    const u: number = heap[0]!;
+    const u: number = heapVertex[0]!;
+    const du = heapKey[0]!;
     pos[u] = -2;
     size--;
     if (size > 0) {
-      // Sift the last vertex down from the root.
-      const v = heap[size]!;
-      const dv = dist[v]!;
+      // Sift the last entry down from the root.
+      const lastKey = heapKey[size]!;
+      const lastVertex = heapVertex[size]!;
       let k = 0;
       for (;;) {
-        let c = 2 * k + 1;
-        if (c >= size) break;
-        if (c + 1 < size && dist[heap[c + 1]!]! < dist[heap[c]!]!) c++;
-        const hc = heap[c]!;
-        if (!(dist[hc]! < dv)) break;
-        heap[k] = hc;
+        const first = 4 * k + 1;
+        if (first >= size) break;
+        const stop = first + 4 < size ? first + 4 : size;
+        let c = first;
+        let ck = heapKey[first]!;
+        for (let j = first + 1; j < stop; j++) {
+          const kj = heapKey[j]!;
+          if (kj < ck) {
+            ck = kj;
+            c = j;
+          }
+        }
+        if (!(ck < lastKey)) break;
+        const hc = heapVertex[c]!;
+        heapKey[k] = ck;
+        heapVertex[k] = hc;
         pos[hc] = k;
         k = c;
       }
-      heap[k] = v;
-      pos[v] = k;
+      heapKey[k] = lastKey;
+      heapVertex[k] = lastVertex;
+      pos[lastVertex] = k;
     }
-    const du = dist[u]!;
+    // Weights are checked here, as they are read, rather than in a pass over all of them first;
+    // the rows of vertices never settled are checked after the loop. With w ≥ 0, du + w is never
+    // below the distance of a settled vertex, so settled vertices need no test of their own.
     const end = rowPtr[u + 1]!;
     for (let p: number = rowPtr[u]!; p < end; p++) {
+      const w = weights[p]!;
+      if (!(w >= 0)) throw negativeWeight(rowPtr, colIdx, weights);
       const v = colIdx[p]!;
-      const nd = du + weights[p]!;
+      const nd = du + w;
       if (nd < dist[v]!) {
-        let k = pos[v]!;
-        if (k === -2) continue;
         dist[v] = nd;
         if (parents !== null) parents[v] = u;
+        let k = pos[v]!;
         if (k === -1) k = size++;
         // Sift up from slot k.
         while (k > 0) {
-          const parent = (k - 1) >> 1;
-          const hp = heap[parent]!;
-          if (!(nd < dist[hp]!)) break;
-          heap[k] = hp;
+          const parent = (k - 1) >> 2;
+          const pk = heapKey[parent]!;
+          if (!(nd < pk)) break;
+          const hp = heapVertex[parent]!;
+          heapKey[k] = pk;
+          heapVertex[k] = hp;
           pos[hp] = k;
           k = parent;
         }
-        heap[k] = v;
+        heapKey[k] = nd;
+        heapVertex[k] = v;
         pos[v] = k;
       }
     }
   }
+  for (let u = 0; u < n; u++) {
+    if (pos[u] === -2) continue;
+    const end = rowPtr[u + 1]!;
+    for (let p = rowPtr[u]!; p < end; p++) if (!(weights[p]! >= 0)) throw negativeWeight(rowPtr, colIdx, weights);
+  }
   return { distances: dist, parents };
+}
+
+/** NEGATIVE_WEIGHT naming the first negative or NaN weight in storage order. */
+function negativeWeight(rowPtr: Int32Array, colIdx: Int32Array, weights: Float64Array): SemiringError {
+  let p = 0;
+  while (p < weights.length && weights[p]! >= 0) p++;
+  return new SemiringError(
+    'NEGATIVE_WEIGHT',
+    `edge ${edgeName(rowPtr, colIdx, p)} has weight ${weights[p]}; Dijkstra needs non-negative weights (use bellmanFord)`,
+  );
 }
 
 /**

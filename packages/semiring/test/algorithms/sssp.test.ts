@@ -66,6 +66,12 @@ describe('single-source shortest paths', () => {
     expect(() => dijkstra(g.matrix, 0)).toThrow(SemiringError);
     expect(() => dijkstra(g.matrix, 0)).toThrow(/\(1, 2\) has weight -1/);
     expect(() => dijkstra(g.matrix, 3)).toThrow(expect.objectContaining({ code: 'INDEX_OUT_OF_RANGE' }));
+    // Weights are checked as they are read, so these two cover the edges Dijkstra never reads: out
+    // of reach of the source, and the first of several in storage order.
+    const unreachable = graphOf(4, [[0, 1, 1], [2, 3, -1]]);
+    expect(() => dijkstra(unreachable.matrix, 0)).toThrow(/\(2, 3\) has weight -1/);
+    const two = graphOf(4, [[0, 3, 1], [1, 2, Number.NaN], [3, 0, -2]]);
+    expect(() => dijkstra(two.matrix, 0)).toThrow(/\(1, 2\) has weight NaN/);
     expect(Array.from(bellmanFord(g.matrix, 0).distances)).toEqual([0, 2, 1]);
     const cycle = graphOf(3, [[0, 1, 1], [1, 2, -2], [2, 1, 1]]);
     expect(() => bellmanFord(cycle.matrix, 0)).toThrow(expect.objectContaining({ code: 'NEGATIVE_CYCLE' }));
