@@ -262,7 +262,18 @@ export class DerivedPages {
 
   /** A transaction of one source change, committed with its wave. */
   update(pageId: number, change: PageChange): Promise<WaveCommit> {
-    return this.batch([{ pageId, change }]);
+    try {
+      const tx = this.begin();
+      try {
+        tx.stage(pageId, change);
+      } catch (error) {
+        tx.abort();
+        throw error;
+      }
+      return tx.commit();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   /** Many source changes, one wave, one commit: each derived page they reach recomputes once. */
