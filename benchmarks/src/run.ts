@@ -5,6 +5,7 @@ import { runSuite } from './harness.js';
 import type { BenchCase, SuiteOptions } from './harness.js';
 import { algebraicCases, algebraicContext } from './suites/algebraic.js';
 import { cellsCases, cellsContext } from './suites/cells.js';
+import { derivedCases, derivedCleanup, derivedContext } from './suites/derived.js';
 import { graphCases, graphCleanup, graphContext } from './suites/graph.js';
 import { nativeCases, nativeContext } from './suites/native.js';
 import { pageCases, pageCleanup, pageContext } from './suites/page.js';
@@ -24,6 +25,7 @@ const suites: Record<string, Suite> = {
   cells: { cases: cellsCases, context: cellsContext },
   graph: { cases: graphCases, context: graphContext, cleanup: graphCleanup },
   algebraic: { cases: algebraicCases, context: algebraicContext },
+  derived: { cases: derivedCases, context: derivedContext, cleanup: derivedCleanup },
 };
 
 const { values } = parseArgs({
