@@ -1,5 +1,5 @@
 import { DagCycleError, DagError } from './errors.js';
-import { DEFAULT_WEIGHT, GraphCore } from './internal/graph-core.js';
+import { DEFAULT_WEIGHT, EDGE_PRESENT, GraphCore } from './internal/graph-core.js';
 import { IdIndexMap } from './internal/id-index-map.js';
 import { checkId, checkWeight } from './internal/ids.js';
 import { findCycles, stronglyConnectedComponents } from './scc.js';
@@ -102,12 +102,11 @@ export class ShadowPageGraph<R = RecomputeFunction, M = unknown> {
     const v = this.slotOf(to, 'edge target');
     checkWeight(weight, from, to);
     if (u === v) throw new DagError('SELF_LOOP', `edge ${from} → ${to} is a self loop`);
-    if (this.core.hasEdge(u, v)) throw new DagError('EDGE_EXISTS', `edge ${from} → ${to} already exists`);
-    const cycle = this.core.addEdge(u, v, weight);
-    if (cycle !== null) {
-      const ids = cycle.map((slot) => this.core.idOf(slot));
-      throw new DagCycleError([ids], `edge ${from} → ${to} would close the cycle ${[...ids, from].join(' → ')}`);
-    }
+    const refusal = this.core.tryAddEdge(u, v, weight);
+    if (refusal === null) return;
+    if (refusal === EDGE_PRESENT) throw new DagError('EDGE_EXISTS', `edge ${from} → ${to} already exists`);
+    const ids = refusal.map((slot) => this.core.idOf(slot));
+    throw new DagCycleError([ids], `edge ${from} → ${to} would close the cycle ${[...ids, from].join(' → ')}`);
   }
 
   /**
