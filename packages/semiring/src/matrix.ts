@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the counting sorts and CSR scans index arrays sized just before from the same counts */
 import { SemiringError } from './errors.js';
 import type { CsrArrays } from './internal/native-bridge.js';
 import type { CsrOf, ValueArray } from './internal/kernels.js';

@@ -172,7 +172,7 @@ export class MatrixMarketParser {
     this.#ncols = ncols;
     if (this.#symmetry !== 'general' && nrows !== ncols) fail(line, `a ${this.#symmetry} matrix must be square, got ${nrows}×${ncols}`);
     if (this.#format === 'coordinate') {
-      this.#declared = nums[2]!;
+      this.#declared = nums[2] as number;
       if (this.#declared > nrows * ncols) fail(line, `${this.#declared} entries cannot fit in ${nrows}×${ncols}`);
     } else {
       const n = nrows;
@@ -196,11 +196,11 @@ export class MatrixMarketParser {
       if (tokens.length !== want) fail(line, `an entry needs ${want} words (row, column${want === 3 ? ', value' : ''}), got ${tokens.length}`);
       row = parseIndex(tokens[0], line, 'row', this.#nrows);
       col = parseIndex(tokens[1], line, 'column', this.#ncols);
-      if (want === 3) value = parseNumber(tokens[2]!, line, this.#field);
+      if (want === 3) value = parseNumber(tokens[2] as string, line, this.#field);
       if (this.#symmetry === 'skew-symmetric' && row === col) fail(line, `a skew-symmetric matrix has no diagonal entries, got (${row + 1}, ${col + 1})`);
     } else {
       if (tokens.length !== 1) fail(line, `an array entry is one value, got ${tokens.length} words`);
-      value = parseNumber(tokens[0]!, line, this.#field);
+      value = parseNumber(tokens[0] as string, line, this.#field);
       [row, col] = this.#arrayPosition(this.#seen);
     }
     this.#seen++;

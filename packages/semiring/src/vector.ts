@@ -85,7 +85,7 @@ export class SparseVector<T> {
     let hi = this.indices.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const i = this.indices[mid]!;
+      const i = this.indices[mid] as number;
       if (i === index) return this.values[mid] as T;
       if (i < index) lo = mid + 1;
       else hi = mid - 1;
@@ -96,7 +96,7 @@ export class SparseVector<T> {
   /** A dense copy with absent entries set to `semiring.zero`. */
   toDense(semiring: Semiring<T>): DenseVector<T> {
     const out = DenseVector.filled(semiring, this.size, semiring.zero);
-    for (let k = 0; k < this.indices.length; k++) out.values[this.indices[k]!] = this.values[k] as T;
+    for (let k = 0; k < this.indices.length; k++) out.values[this.indices[k] as number] = this.values[k] as T;
     return out;
   }
 }
@@ -141,7 +141,7 @@ export class DenseVector<T> {
     const idx: number[] = [];
     for (let i = 0; i < this.size; i++) if (!semiring.equals(this.values[i] as T, semiring.zero)) idx.push(i);
     const vals = allocValues<T>(this.f64, idx.length);
-    for (let k = 0; k < idx.length; k++) vals[k] = this.values[idx[k]!] as T;
+    for (let k = 0; k < idx.length; k++) vals[k] = this.values[idx[k] as number] as T;
     return new SparseVector<T>(this.size, Int32Array.from(idx), vals, this.f64);
   }
 }

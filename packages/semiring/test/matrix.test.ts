@@ -4,7 +4,7 @@ import { defineSemiring, minPlusSemiring, plusTimesSemiring, SemiringError, Spar
 
 function dense(m: SparseMatrix<number>, one = 1): number[][] {
   const out = Array.from({ length: m.nrows }, () => new Array<number>(m.ncols).fill(Number.NaN));
-  for (const [r, c, v] of m.entries(one)) out[r]![c] = v!;
+  for (const [r, c, v] of m.entries(one)) (out[r] as number[])[c] = v as number;
   return out;
 }
 
@@ -66,9 +66,9 @@ describe('SparseMatrix.fromEdges', () => {
           expect(t.transposed()).toBe(a);
           const da = dense(a);
           const dt = dense(t);
-          for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) expect(dt[j]![i]).toEqual(da[i]![j]);
+          for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) expect((dt[j] as number[])[i]).toEqual((da[i] as number[])[j]);
           for (let r = 0; r < t.nrows; r++) {
-            for (let p = t.rowPtr[r]! + 1; p < t.rowPtr[r + 1]!; p++) expect(t.colIdx[p]!).toBeGreaterThan(t.colIdx[p - 1]!);
+            for (let p = (t.rowPtr[r] as number) + 1; p < (t.rowPtr[r + 1] as number); p++) expect(t.colIdx[p]).toBeGreaterThan(t.colIdx[p - 1] as number);
           }
         },
       ),

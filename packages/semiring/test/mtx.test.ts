@@ -38,7 +38,7 @@ describe('Matrix Market reader', () => {
     expect(data).toMatchObject({ format: 'coordinate', field: 'real', symmetry: 'general', nrows: 3, ncols: 4, declaredEntries: 3 });
     expect(Array.from(data.rows)).toEqual([0, 2, 1]);
     expect(Array.from(data.cols)).toEqual([0, 3, 1]);
-    expect(Array.from(data.values!)).toEqual([1.5, -2000, 7]);
+    expect(Array.from(data.values as Float64Array)).toEqual([1.5, -2000, 7]);
     const m = matrixFromMarket(plusTimesSemiring, data);
     expect(m.get(2, 3)).toBe(-2000);
   });
@@ -47,9 +47,9 @@ describe('Matrix Market reader', () => {
     const sym = parseMatrixMarket('%%MatrixMarket matrix coordinate integer symmetric\n3 3 2\n2 1 5\n3 3 4\n');
     expect(Array.from(sym.rows)).toEqual([1, 0, 2]);
     expect(Array.from(sym.cols)).toEqual([0, 1, 2]);
-    expect(Array.from(sym.values!)).toEqual([5, 5, 4]);
+    expect(Array.from(sym.values as Float64Array)).toEqual([5, 5, 4]);
     const skew = parseMatrixMarket('%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n2 1 3\n');
-    expect(Array.from(skew.values!)).toEqual([3, -3]);
+    expect(Array.from(skew.values as Float64Array)).toEqual([3, -3]);
     const pattern = parseMatrixMarket('%%MatrixMarket matrix coordinate pattern general\r\n2 2 2\r\n1 2\r\n2 1\r\n');
     expect(pattern.values).toBeNull();
     expect(Array.from(pattern.cols)).toEqual([1, 0]);
@@ -111,6 +111,6 @@ describe('Matrix Market reader', () => {
     writeFileSync(path, GENERAL);
     const data = await readMatrixMarketFile(path);
     expect(data.nrows).toBe(3);
-    expect(Array.from(data.values!)).toEqual([1.5, -2000, 7]);
+    expect(Array.from(data.values as Float64Array)).toEqual([1.5, -2000, 7]);
   });
 });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- vertex and edge indexes stay below the CSR lengths and frontier counts */
 import { semiringKernels } from '../internal/native-bridge.js';
 import type { SparseMatrix } from '../matrix.js';
 import { patternArrays, sourceList, vertexCount } from './graph.js';

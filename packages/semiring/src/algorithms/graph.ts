@@ -45,5 +45,5 @@ export function sourceList(sources: number | ArrayLike<number>, n: number): Int3
 
 /** One source, checked. */
 export function singleSource(source: number, n: number): number {
-  return sourceList(source, n)[0]!;
+  return sourceList(source, n)[0] as number;
 }

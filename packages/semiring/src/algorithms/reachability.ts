@@ -15,7 +15,7 @@ export function reachable(graph: SparseMatrix<unknown>, sources: number | ArrayL
   let frontier = new Int32Array(n);
   let next = new Int32Array(n);
   for (let t = 0; t < start.length; t++) {
-    const s = start[t]!;
+    const s = start[t] as number;
     reached[s] = 1;
     marks[s] = 1;
     frontier[t] = s;

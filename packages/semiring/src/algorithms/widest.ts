@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- vertex, edge and heap indexes stay below the CSR lengths and heap size */
 import { SemiringError } from '../errors.js';
 import { semiringKernels } from '../internal/native-bridge.js';
 import type { SparseMatrix } from '../matrix.js';

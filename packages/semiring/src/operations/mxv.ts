@@ -85,9 +85,9 @@ function pullDenseVectorLeft<T>(semiring: Semiring<T>, a: SparseMatrix<T>, u: De
   const y = allocValues<T>(false, at.nrows);
   for (let j = 0; j < at.nrows; j++) {
     let acc = semiring.zero;
-    for (let p = at.rowPtr[j]!; p < at.rowPtr[j + 1]!; p++) {
+    for (let p = at.rowPtr[j] as number; p < (at.rowPtr[j + 1] as number); p++) {
       const av = at.values === null ? semiring.one : (at.values[p] as T);
-      acc = semiring.add(acc, semiring.mul(u.values[at.colIdx[p]!] as T, av));
+      acc = semiring.add(acc, semiring.mul(u.values[at.colIdx[p] as number] as T, av));
     }
     y[j] = acc;
   }
@@ -110,6 +110,6 @@ function pushSparse<T>(
   const count = spmspvAny(semiring, f64, vectorLeft, rows, u.indices, u.values, u.indices.length, work, mark, touched);
   const indices = touched.slice(0, count).sort();
   const values = allocValues<T>(f64, count);
-  for (let k = 0; k < count; k++) values[k] = work[indices[k]!] as T;
+  for (let k = 0; k < count; k++) values[k] = work[indices[k] as number] as T;
   return finishSparse(new SparseVector<T>(n, indices, values, f64), options);
 }

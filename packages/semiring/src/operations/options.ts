@@ -57,7 +57,7 @@ export function maskBits(mask: DenseVector<unknown> | SparseVector<unknown> | nu
     else for (let i = 0; i < size; i++) bits[i] = mask.values[i] ? 1 : 0;
     return bits;
   }
-  for (let k = 0; k < mask.indices.length; k++) if (structural || mask.values[k]) bits[mask.indices[k]!] = 1;
+  for (let k = 0; k < mask.indices.length; k++) if (structural || mask.values[k]) bits[mask.indices[k] as number] = 1;
   return bits;
 }
 

@@ -24,12 +24,12 @@ export function reduceToScalar<T>(semiring: Semiring<T>, a: SparseMatrix<T> | Sp
 export function reduceRows<T>(semiring: Semiring<T>, a: SparseMatrix<T>, options: VectorOutputOptions<T> = {}): SparseVector<T> {
   const sums = reduceRowsAny(semiring, a.f64, a);
   let count = 0;
-  for (let i = 0; i < a.nrows; i++) if (a.rowPtr[i + 1]! > a.rowPtr[i]!) count++;
+  for (let i = 0; i < a.nrows; i++) if ((a.rowPtr[i + 1] as number) > (a.rowPtr[i] as number)) count++;
   const indices = new Int32Array(count);
   const values = allocValues<T>(a.f64, count);
   let k = 0;
   for (let i = 0; i < a.nrows; i++) {
-    if (a.rowPtr[i + 1]! > a.rowPtr[i]!) {
+    if ((a.rowPtr[i + 1] as number) > (a.rowPtr[i] as number)) {
       indices[k] = i;
       values[k] = sums[i] as T;
       k++;

@@ -14,14 +14,14 @@ function checkTree(g: TestGraph, s: number, dist: Float64Array, parents: Int32Ar
       expect(parents[v]).toBe(s);
       continue;
     }
-    const u = parents[v]!;
+    const u = parents[v] as number;
     expect(g.matrix.get(u, v)).toBeDefined();
-    expect(dist[u]! + g.matrix.get(u, v)!).toBe(dist[v]);
+    expect((dist[u] as number) + (g.matrix.get(u, v) as number)).toBe(dist[v]);
     // Following parents reaches the source without looping.
     let x = v;
     for (let hops = 0; x !== s; hops++) {
       expect(hops).toBeLessThan(g.n);
-      x = parents[x]!;
+      x = parents[x] as number;
     }
   }
 }
@@ -31,14 +31,14 @@ describe('single-source shortest paths', () => {
     fc.assert(
       fc.property(arbGraph(14, 0, 9), fc.nat(), (g, pick) => {
         const s = pick % g.n;
-        const want = naiveDistances(g, s)!;
+        const want = naiveDistances(g, s) as number[];
         const d = dijkstra(g.matrix, s, { parents: true });
         expect(Array.from(d.distances)).toEqual(want);
         expect(Array.from(bellmanFord(g.matrix, s).distances)).toEqual(want);
         expect(Array.from(bellmanFord(g.matrix, s, { mode: 'pull' }).distances)).toEqual(want);
-        checkTree(g, s, d.distances, d.parents!);
+        checkTree(g, s, d.distances, d.parents as Int32Array);
         const b = bellmanFord(g.matrix, s, { parents: true });
-        checkTree(g, s, b.distances, b.parents!);
+        checkTree(g, s, b.distances, b.parents as Int32Array);
       }),
     );
   });
@@ -54,7 +54,7 @@ describe('single-source shortest paths', () => {
           } else {
             const got = bellmanFord(g.matrix, s, { mode, parents: true });
             expect(Array.from(got.distances)).toEqual(want);
-            checkTree(g, s, got.distances, got.parents!);
+            checkTree(g, s, got.distances, got.parents as Int32Array);
           }
         }
       }),

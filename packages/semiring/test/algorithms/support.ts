@@ -31,8 +31,8 @@ export function naiveDistances(g: TestGraph, s: number): number[] | null {
   for (let round = 0; round < g.n; round++) {
     let changed = false;
     for (const [u, v, w] of g.edges) {
-      if (d[u]! + w < d[v]!) {
-        d[v] = d[u]! + w;
+      if ((d[u] as number) + w < (d[v] as number)) {
+        d[v] = (d[u] as number) + w;
         changed = true;
       }
     }
@@ -70,7 +70,7 @@ export function bruteWidest(g: TestGraph, s: number): number[] {
     for (const [a, b, w] of g.edges) {
       if (a !== u || onPath[b]) continue;
       const width = Math.min(bottleneck, w);
-      if (width > best[b]!) best[b] = width;
+      if (width > (best[b] as number)) best[b] = width;
       walk(b, width);
     }
     onPath[u] = false;

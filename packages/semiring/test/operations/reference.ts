@@ -14,13 +14,13 @@ export interface RefOutput {
 
 export function matrixToMap(m: SparseMatrix<number>): MapMatrix {
   const cells = new Map<string, number>();
-  for (const [i, j, v] of m.entries(1)) cells.set(`${i},${j}`, v!);
+  for (const [i, j, v] of m.entries(1)) cells.set(`${i},${j}`, v as number);
   return { nrows: m.nrows, ncols: m.ncols, cells };
 }
 
 export function vectorToMap(v: SparseVector<number>): MapVector {
   const cells = new Map<number, number>();
-  for (let k = 0; k < v.nnz; k++) cells.set(v.indices[k]!, v.values[k] as number);
+  for (let k = 0; k < v.nnz; k++) cells.set(v.indices[k] as number, v.values[k] as number);
   return { size: v.size, cells };
 }
 

@@ -88,8 +88,8 @@ function vectorCase(f: Flags, out: SparseVector<number>, mask: SparseVector<numb
   return [options, ref, f.useOut ? keyed(vectorToMap(out)) : new Map()];
 }
 
-const rowKeys = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([k, v]) => [k.split(',')[1]!, v]));
-const colKeys = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([k, v]) => [k.split(',')[0]!, v]));
+const rowKeys = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([k, v]) => [k.split(',')[1] as string, v]));
+const colKeys = (m: Map<string, number>): Map<string, number> => new Map([...m].map(([k, v]) => [k.split(',')[0] as string, v]));
 
 describe('GraphBLAS semantics against a naive reference (plus-times, mask, accumulator, replace)', () => {
   it('law: mxm = the reference product, written back under mask/accum/replace', () => {
@@ -156,8 +156,8 @@ describe('GraphBLAS semantics against a naive reference (plus-times, mask, accum
         const ma = matrixToMap(a).cells;
         const mb = matrixToMap(b).cells;
         const union = new Map(ma);
-        for (const [k, v] of mb) union.set(k, ma.has(k) ? minus(ma.get(k)!, v) : v);
-        const inter = new Map([...ma].filter(([k]) => mb.has(k)).map(([k, v]) => [k, v * mb.get(k)!]));
+        for (const [k, v] of mb) union.set(k, ma.has(k) ? minus(ma.get(k) as number, v) : v);
+        const inter = new Map([...ma].filter(([k]) => mb.has(k)).map(([k, v]) => [k, v * (mb.get(k) as number)]));
         expect(sortedEntries(matrixToMap(ewiseAdd(minus, a, b, options)).cells)).toEqual(sortedEntries(writeback(w, union, ref)));
         expect(sortedEntries(matrixToMap(ewiseMult(s, a, b, options)).cells)).toEqual(sortedEntries(writeback(w, inter, ref)));
       }),
@@ -172,11 +172,11 @@ describe('GraphBLAS semantics against a naive reference (plus-times, mask, accum
         const mu = keyed(vectorToMap(u));
         const mv = keyed(vectorToMap(v));
         const union = new Map(mu);
-        for (const [k, x] of mv) union.set(k, mu.has(k) ? mu.get(k)! + x : x);
+        for (const [k, x] of mv) union.set(k, mu.has(k) ? (mu.get(k) as number) + x : x);
         expect(sortedEntries(keyed(vectorToMap(ewiseAdd(s, u, v, options))))).toEqual(sortedEntries(writeback(w, union, ref)));
         const sums = new Map<string, number>();
         for (const [k, x] of matrixToMap(a).cells) {
-          const i = k.split(',')[0]!;
+          const i = k.split(',')[0] as string;
           sums.set(i, (sums.get(i) ?? 0) + x);
         }
         expect(sortedEntries(keyed(vectorToMap(reduceRows(s, a, options))))).toEqual(sortedEntries(writeback(w, sums, ref)));

@@ -29,7 +29,7 @@ function close(op: string): (a: number, b: number) => boolean {
 function same(actual: ArrayLike<number>, expected: ArrayLike<number>, eq: (a: number, b: number) => boolean): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < actual.length; i++) {
-    if (!eq(actual[i]!, expected[i]!)) expect.fail(`entry ${i}: ${actual[i]} (specialised) ≠ ${expected[i]} (generic)`);
+    if (!eq(actual[i] as number, expected[i] as number)) expect.fail(`entry ${i}: ${actual[i]} (specialised) ≠ ${expected[i]} (generic)`);
   }
 }
 
@@ -63,9 +63,9 @@ describe.each(standardSemirings.map((s) => [s.name, s] as const))('%s: specialis
         same(mxv(s, a, DenseVector.from(s, x)).values as Float64Array, mxv(g, ga, DenseVector.from(g, x)).values as number[], eq);
         const xn = Array.from({ length: n }, (_, i) => toDomain(i + 1));
         same(vxm(s, DenseVector.from(s, xn), a).values as Float64Array, vxm(g, DenseVector.from(g, xn), ga).values as number[], eq);
-        const idx = x.map((_, i) => i).filter((i) => x[i]! % 3 !== 0);
-        const su = SparseVector.fromEntries(s, m, idx, idx.map((i) => x[i]!));
-        const gu = SparseVector.fromEntries(g, m, idx, idx.map((i) => x[i]!));
+        const idx = x.map((_, i) => i).filter((i) => (x[i] as number) % 3 !== 0);
+        const su = SparseVector.fromEntries(s, m, idx, idx.map((i) => x[i] as number));
+        const gu = SparseVector.fromEntries(g, m, idx, idx.map((i) => x[i] as number));
         const sp = mxv(s, a, su);
         const gp = mxv(g, ga, gu);
         expect(Array.from(sp.indices)).toEqual(Array.from(gp.indices));
