@@ -65,14 +65,25 @@ export function dijkstra(graph: SparseMatrix<number>, source: number, options: S
       for (;;) {
         const first = 4 * k + 1;
         if (first >= size) break;
-        const stop = first + 4 < size ? first + 4 : size;
         let c = first;
         let ck = heapKey[first]!;
-        for (let j = first + 1; j < stop; j++) {
-          const kj = heapKey[j]!;
-          if (kj < ck) {
-            ck = kj;
-            c = j;
+        if (first + 3 < size) {
+          // All four children: pick the least without branching (which one wins is a coin toss
+          // the branch predictor loses half the time). Keys are finite (an edge of weight +∞
+          // never improves +∞), so ck·(1 − b) + kj·b is exactly ck or kj.
+          for (let j = first + 1; j < first + 4; j++) {
+            const kj = heapKey[j]!;
+            const b = +(kj < ck);
+            ck = ck * (1 - b) + kj * b;
+            c ^= (c ^ j) & -b;
+          }
+        } else {
+          for (let j = first + 1; j < size; j++) {
+            const kj = heapKey[j]!;
+            if (kj < ck) {
+              ck = kj;
+              c = j;
+            }
           }
         }
         if (!(ck < lastKey)) break;
