@@ -4,6 +4,7 @@
 // prints `mmsb: <code>: <message>` without a stack trace.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { isPageError } from '@mmsb/page';
+import { PropagationError } from '@mmsb/propagation';
 import { isSemiringError } from '@mmsb/semiring';
 import type { Durability } from '@mmsb/page';
 import { checkpointDir, formatCheckpoint } from './commands/checkpoint.js';
@@ -14,7 +15,7 @@ import type { GraphAlgorithm } from './commands/graph.js';
 import { formatInspect, inspectDir } from './commands/inspect.js';
 import { formatReplay, replayDir } from './commands/replay.js';
 import { formatVerify, verifyDir, verifyPassed } from './commands/verify.js';
-import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_NO_INPUT, PAGE_ERROR_EXIT_CODES, SEMIRING_ERROR_EXIT_CODES } from './exit-codes.js';
+import { EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_NO_INPUT, PAGE_ERROR_EXIT_CODES, PROPAGATION_ERROR_EXIT_CODES, SEMIRING_ERROR_EXIT_CODES } from './exit-codes.js';
 import { progressBar, progressWanted } from './internal/progress.js';
 import { MMSB_VERSION } from './version.js';
 
@@ -50,6 +51,11 @@ function guarded<A extends unknown[]>(action: (...args: A) => Promise<void> | vo
       if (isSemiringError(error)) {
         console.error(`mmsb: ${error.code}: ${error.message}`);
         process.exitCode = SEMIRING_ERROR_EXIT_CODES[error.code];
+        return;
+      }
+      if (error instanceof PropagationError) {
+        console.error(`mmsb: ${error.code}: ${error.message}`);
+        process.exitCode = PROPAGATION_ERROR_EXIT_CODES[error.code];
         return;
       }
       if (isFileSystemError(error)) {

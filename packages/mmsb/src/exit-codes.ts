@@ -2,6 +2,7 @@
 // messages. A PageError exits with its code's number; a check that ran and found a problem
 // (a digest mismatch, a corrupt directory) exits 2.
 import type { PageErrorCode } from '@mmsb/page';
+import type { PropagationErrorCode } from '@mmsb/propagation';
 import type { SemiringErrorCode } from '@mmsb/semiring';
 
 /** Success. */
@@ -51,4 +52,27 @@ export const SEMIRING_ERROR_EXIT_CODES: Readonly<Record<SemiringErrorCode, numbe
   MISALIGNED_RUN: 40,
   UNKNOWN_LAYOUT: 41,
   ROUTE_CONFLICT: 42,
+};
+
+/** One status per PropagationError code (50 + its place in the code list of `@mmsb/propagation`). */
+export const PROPAGATION_ERROR_EXIT_CODES: Readonly<Record<PropagationErrorCode, number>> = {
+  CYCLE: 50,
+  EFFECT_LOOP: 51,
+  NOT_WRITABLE: 52,
+  WRITE_IN_COMPUTED: 53,
+  UNSUPPORTED_SEMIRING: 54,
+  GRAPH_CYCLE: 55,
+  INVALID_WEIGHT: 56,
+  INVALID_VALUE: 57,
+  NODE_NOT_FOUND: 58,
+  INVALID_ARGUMENT: 59,
+  DERIVED_CYCLE: 60,
+  RECOMPUTE_FAILED: 61,
+  RECOMPUTE_RESULT_INVALID: 62,
+  DERIVED_WRITE: 63,
+  ALREADY_DERIVED: 64,
+  REGISTRATION_MISMATCH: 65,
+  UNKNOWN_KEY: 66,
+  NOT_ATTACHED: 67,
+  REGISTRY_CORRUPT: 68,
 };

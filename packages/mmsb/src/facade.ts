@@ -1,10 +1,13 @@
-// The page API users call: a thin, functional layer over `@mmsb/page`'s store. Every function
-// takes the state `mmsbStart` returned; none holds a global, so several states (on several data
-// directories) can live in one process.
+// The page API users call: a thin, functional layer over `@mmsb/page`'s store and
+// `@mmsb/propagation`'s derived pages. Every function takes the state `mmsbStart` returned; none
+// holds a global, so several states (on several data directories) can live in one process.
+// Writes go through the derived-page engine, so a change to a page that derived pages read
+// recomputes them in the same commit (one epoch); with no derived pages that costs nothing.
 import { PageError, openStore } from '@mmsb/page';
+import { openDerivedPages } from '@mmsb/propagation';
+import type { DerivedPageInfo, DerivedPages, DerivedRecompute, DeriveSpec, PropagationListener, WaveCommit } from '@mmsb/propagation';
 import type {
   CheckpointInfo,
-  CommitResult,
   Durability,
   PageChange,
   PageInfo,
@@ -29,6 +32,11 @@ export interface MmsbOptions {
   readonly enableGpu?: boolean;
   /** On log corruption keep what precedes it and move the rest aside, instead of refusing. */
   readonly repair?: boolean;
+  /**
+   * Recompute functions of derived pages by their registration key: a store reopened with
+   * derived pages needs them before the pages' inputs change (or call {@link derivePage} again).
+   */
+  readonly functions?: Readonly<Record<string, DerivedRecompute>>;
 }
 
 /** A started MMSB: one data directory held by this process until {@link mmsbStop}. */
@@ -38,6 +46,8 @@ export interface MmsbState {
   readonly enableGpu: boolean;
   /** The page store underneath, for what the façade does not cover. */
   readonly store: PageStore;
+  /** The derived-page engine every write goes through (registrations, events, replay checks). */
+  readonly derived: DerivedPages;
   /** False once {@link mmsbStop} has been called. */
   readonly running: boolean;
 }
@@ -52,8 +62,11 @@ export interface TransactionScope {
   read(pageId: number): Uint8Array;
 }
 
-/** A committed {@link transaction}: the commit and what the transaction function returned. */
-export interface TransactionResult<T> extends CommitResult {
+/**
+ * A committed {@link transaction}: the commit (with how many derived pages its wave recomputed)
+ * and what the transaction function returned.
+ */
+export interface TransactionResult<T> extends WaveCommit {
   readonly value: T;
 }
 
@@ -79,7 +92,14 @@ export async function mmsbStart(options: MmsbOptions = {}): Promise<MmsbState> {
     ...(options.durability !== undefined ? { durability: options.durability } : {}),
     ...(options.repair !== undefined ? { repair: options.repair } : {}),
   });
-  const state: InternalState = { dir: store.dir, durability: store.durability, enableGpu, store, running: true };
+  let derived: DerivedPages;
+  try {
+    derived = openDerivedPages(store, options.functions === undefined ? {} : { functions: options.functions });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const state: InternalState = { dir: store.dir, durability: store.durability, enableGpu, store, derived, running: true };
   return state;
 }
 
@@ -97,10 +117,30 @@ export async function createPage(
 
 /**
  * Changes one page — new bytes for the whole page, runs of `{ offset, bytes }`, or a delta — as
- * one commit; settles once the commit is as durable as the state's `durability`.
+ * one commit, together with the wave of derived pages it reaches; settles once the commit is as
+ * durable as the state's `durability`. A derived page itself is refused (`DERIVED_WRITE`).
  */
-export async function updatePage(state: MmsbState, pageId: number, change: PageChange): Promise<CommitResult> {
-  return live(state).update(pageId, change);
+export async function updatePage(state: MmsbState, pageId: number, change: PageChange): Promise<WaveCommit> {
+  live(state);
+  return state.derived.update(pageId, change);
+}
+
+/**
+ * Registers a derived page: `recompute(inputs, previous)` returns its bytes (or runs, or a delta)
+ * from its input pages' bytes. Its first bytes are computed now; from then on every commit that
+ * changes an input recomputes it in the same epoch, each derived page at most once, in
+ * dependency order. The registration is logged, so replay needs no code; `key` re-attaches the
+ * function after a restart (calling `derivePage` again with the same spec does that too).
+ */
+export async function derivePage(state: MmsbState, spec: DeriveSpec): Promise<DerivedPageInfo> {
+  live(state);
+  return state.derived.derive(spec);
+}
+
+/** Subscribes to propagation events (wave start, node recomputed, cutoff, wave end); returns the unsubscribe. */
+export function onPropagation(state: MmsbState, listener: PropagationListener): () => void {
+  live(state);
+  return state.derived.subscribe(listener);
 }
 
 /** A copy of the page now, or as of `epoch` (any epoch the checkpoints and the log still cover). */
@@ -123,7 +163,7 @@ export function listPages(state: MmsbState): readonly PageInfo[] {
  */
 export async function transaction<T>(state: MmsbState, fn: (tx: TransactionScope) => T | Promise<T>): Promise<TransactionResult<T>> {
   const store = live(state);
-  const tx = store.begin();
+  const tx = state.derived.begin();
   const pinned: { snapshot: Snapshot | null } = { snapshot: null }; // taken on the first read: most transactions never read
   let value: T;
   try {

@@ -16,10 +16,12 @@ export {
   checkpoint,
   createPage,
   currentEpoch,
+  derivePage,
   digest,
   listPages,
   mmsbStart,
   mmsbStop,
+  onPropagation,
   queryPage,
   snapshot,
   transaction,
@@ -63,6 +65,24 @@ export type {
   VerifyReport,
 } from '@mmsb/page';
 
+// propagation: reactive cells, and what derived pages need beside the façade
+export { batch, computed, DerivedPageError, effect, PropagationError, replayDerivedPages, signal, untracked } from '@mmsb/propagation';
+export type {
+  Computed,
+  ComputedOptions,
+  DerivedPageInfo,
+  DerivedRecompute,
+  DerivedReplayReport,
+  DeriveSpec,
+  Dispose,
+  PropagationErrorCode,
+  PropagationEvent,
+  PropagationListener,
+  Signal,
+  SignalOptions,
+  WaveCommit,
+} from '@mmsb/propagation';
+
 // the command line's reports, as data
 export { doctorReport, formatDoctorReport } from './commands/doctor.js';
 export type { DoctorReport } from './commands/doctor.js';
@@ -75,6 +95,7 @@ export {
   EXIT_OK,
   EXIT_USAGE,
   PAGE_ERROR_EXIT_CODES,
+  PROPAGATION_ERROR_EXIT_CODES,
   SEMIRING_ERROR_EXIT_CODES,
 } from './exit-codes.js';
 export { MMSB_VERSION } from './version.js';

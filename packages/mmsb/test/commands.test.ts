@@ -56,7 +56,14 @@ describe('mmsb demo', () => {
       expect(check.modelMatch).toBe(true);
     }
     expect(report.checks.at(-1)?.epoch).toBe(report.finalEpoch);
-    expect(report.finalEpoch).toBe(16 + report.commits);
+    expect(report.finalEpoch).toBe(report.setupEpoch + report.commits);
+    // Every transaction touches a source, so each ran one wave in its own commit.
+    expect(report.propagation.derivedPages).toBe(9);
+    expect(report.propagation.waves).toBe(report.commits);
+    expect(report.propagation.recomputed).toBeGreaterThanOrEqual(report.commits);
+    expect(report.propagation.replayWithFunctions.ok).toBe(true);
+    expect(report.propagation.replayWithFunctions.mismatches).toBe(0);
+    expect(report.propagation.replayWithFunctions.recomputed).toBeGreaterThan(0);
     expect(() => statSync(report.dir)).toThrow();
   });
 
@@ -71,7 +78,8 @@ describe('mmsb demo', () => {
   test('the text summary says the digests match', async () => {
     const ran = await mmsb('demo', '--pages', '4', '--updates', '200');
     expect(ran.code).toBe(0);
-    expect(ran.stdout).toContain('✓ every replay from disk equals');
+    expect(ran.stdout).toContain('✓ every replay from disk (no user code) equals');
+    expect(ran.stdout).toContain('every derived page equals the logged one ✓');
     expect(ran.stderr).toBe('');
   });
 
@@ -95,8 +103,9 @@ describe('inspect, checkpoint, replay and verify on a demo directory', () => {
   test('inspect --json lists the pages, segments and checkpoint, unlocked', async () => {
     const report = json<InspectReport>(await mmsb('inspect', '--dir', dir, '--json'));
     expect(report.lastEpoch).toBe(demo.finalEpoch);
-    expect(report.pages).toHaveLength(12);
-    expect(report.pages.every((p) => p.size === 4096)).toBe(true);
+    // The sources, the 9 derived pages and the registry's pages.
+    expect(report.pages).toHaveLength(12 + demo.propagation.derivedPages + demo.propagation.registryPages);
+    expect(report.pages.filter((p) => p.size === 4096)).toHaveLength(12);
     expect(report.segments.length).toBeGreaterThan(0);
     expect(report.checkpoints.map((c) => c.epoch)).toContain(demo.checkpoint.epoch);
     expect(report.locked).toBe(false);
@@ -147,7 +156,7 @@ describe('inspect, checkpoint, replay and verify on a demo directory', () => {
     expect(ran.code).toBe(0);
     const report = json<CheckpointReport>(ran);
     expect(report.epoch).toBe(demo.finalEpoch);
-    expect(report.pages).toBe(12);
+    expect(report.pages).toBe(12 + demo.propagation.derivedPages + demo.propagation.registryPages);
     const inspected = json<InspectReport>(await mmsb('inspect', '--dir', dir, '--json'));
     expect(inspected.checkpoints.map((c) => c.epoch)).toContain(demo.finalEpoch);
   });

@@ -5,20 +5,27 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   PageError,
   checkpoint,
+  computed,
   createPage,
   currentEpoch,
+  derivePage,
+  DerivedPageError,
   digest,
+  effect,
   inspectStore,
   isPageError,
   listPages,
   mmsbStart,
   mmsbStop,
+  onPropagation,
   queryPage,
+  replayStore,
+  signal,
   snapshot,
   transaction,
   updatePage,
 } from '../src/index.js';
-import type { MmsbState } from '../src/index.js';
+import type { DerivedRecompute, MmsbState, PropagationEvent } from '../src/index.js';
 
 let dir: string;
 let state: MmsbState;
@@ -138,5 +145,50 @@ describe('the façade', () => {
   test('a second start on the same directory is STORE_LOCKED', async () => {
     const error = await mmsbStart({ dir }).catch((e: unknown) => e);
     expect(isPageError(error, 'STORE_LOCKED')).toBe(true);
+  });
+});
+
+describe('derived pages and cells through the façade', () => {
+  const sum: DerivedRecompute = ([a, b]) => (a as Uint8Array).map((v, k) => (v + ((b as Uint8Array)[k] as number)) & 0xff);
+
+  test('updatePage recomputes a derived page in the same epoch, and the log replays it without code', async () => {
+    const a = await createPage(state, { size: 8 });
+    const b = await createPage(state, { size: 8 });
+    const total = await derivePage(state, { key: 'sum', inputs: [a.id, b.id], size: 8, recompute: sum });
+    const events: PropagationEvent['type'][] = [];
+    const stop = onPropagation(state, (e) => events.push(e.type));
+    const before = currentEpoch(state);
+    const commit = await updatePage(state, a.id, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 250));
+    stop();
+    expect(commit.epoch).toBe(before + 1);
+    expect(commit.recomputed).toBe(1);
+    expect(events).toEqual(['wave-start', 'node-recomputed', 'wave-end']);
+    await transaction(state, (tx) => tx.stage(b.id, new Uint8Array(8).fill(10)));
+    expect([...(await queryPage(state, total.pageId))]).toEqual([11, 12, 13, 14, 15, 16, 17, 4]);
+    expect([...(await queryPage(state, total.pageId, { epoch: commit.epoch }))]).toEqual([1, 2, 3, 4, 5, 6, 7, 250]);
+    const live = await digest(state);
+    await mmsbStop(state);
+    expect((await replayStore(dir)).digest).toBe(live);
+  });
+
+  test('a derived page refuses direct writes, and a restart re-attaches its function by key', async () => {
+    const a = await createPage(state, { size: 4 });
+    const doubled = await derivePage(state, { key: 'double', inputs: [a.id, a.id], size: 4, recompute: sum });
+    await expect(updatePage(state, doubled.pageId, new Uint8Array(4))).rejects.toBeInstanceOf(DerivedPageError);
+    await mmsbStop(state);
+    state = await mmsbStart({ dir, durability: 'sync', functions: { double: sum } });
+    await updatePage(state, a.id, Uint8Array.of(1, 2, 3, 4));
+    expect([...(await queryPage(state, doubled.pageId))]).toEqual([2, 4, 6, 8]);
+  });
+
+  test('the reactive cells are re-exported', () => {
+    const count = signal(1);
+    const twice = computed(() => count.read() * 2);
+    const seen: number[] = [];
+    const dispose = effect(() => void seen.push(twice.read()));
+    count.write(5);
+    dispose();
+    count.write(6);
+    expect(seen).toEqual([2, 10]);
   });
 });

@@ -4,12 +4,19 @@
 // from disk at several epochs and each replay is compared twice over — with the digest the live
 // store reported when it reached that epoch, and byte for byte with the demo's own model of the
 // pages (plain arrays the demo updates itself, sharing no code with the store).
+//
+// Derived pages ride along: eight group summaries over the sources and an alarm page over the
+// summaries are registered before the workload, so every transaction that touches a source runs
+// a propagation wave in its own commit. The demo counts the waves, re-runs the recompute
+// functions over the first epochs to show they reproduce the logged derived pages, and its
+// model computes the derived pages itself, so the replays from disk check them too.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PageError, replayStore } from '@mmsb/page';
 import type { CheckpointInfo, Durability, PageChange, SparseRunInput } from '@mmsb/page';
-import { checkpoint, createPage, digest, mmsbStart, mmsbStop, transaction } from '../facade.js';
+import type { DerivedRecompute, PropagationEvent } from '@mmsb/propagation';
+import { checkpoint, createPage, digest, mmsbStart, mmsbStop, onPropagation, transaction } from '../facade.js';
 import type { MmsbState } from '../facade.js';
 import { formatBandwidth, formatBytes, formatMs, formatRate, perSecond } from '../internal/format.js';
 import type { Progress } from '../internal/progress.js';
@@ -33,6 +40,76 @@ export interface DemoOptions {
 const DEMO_WINDOW = 32;
 
 export const DEMO_DEFAULTS = { pages: 64, updates: 40_000, pageSize: 4096, seed: 1, durability: 'group' } as const;
+
+/** Source pages are split into this many groups (page index mod groups), each summarised by a derived page. */
+const DEMO_GROUPS = 8;
+/**
+ * A group summary: 64 lanes of u32, lane j the wrapping sum of the group's little-endian u32
+ * words at word index ≡ j (mod 64) — a cheap fingerprint a sparse change usually moves.
+ */
+const SUMMARY_LANES = 64;
+const SUMMARY_BYTES = SUMMARY_LANES * 4;
+
+/** The group summary's recompute: pure and deterministic (little-endian on every host), as replay requires. */
+const groupSummary: DerivedRecompute = (inputs) => {
+  const lanes = new Uint32Array(SUMMARY_LANES);
+  for (const page of inputs) {
+    const words = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    const count = page.byteLength >>> 2;
+    for (let w = 0; w < count; w++) {
+      const lane = w & (SUMMARY_LANES - 1);
+      lanes[lane] = ((lanes[lane] as number) + words.getUint32(w * 4, true)) >>> 0;
+    }
+  }
+  const out = new Uint8Array(SUMMARY_BYTES);
+  const view = new DataView(out.buffer);
+  for (let j = 0; j < SUMMARY_LANES; j++) view.setUint32(j * 4, lanes[j] as number, true);
+  return out;
+};
+
+/**
+ * The alarm's recompute, over the summaries: u32 how many sixteenths of all lanes have their top
+ * bit set, u32 the group with the most such lanes. Coarse on purpose: it changes far less often
+ * than its inputs, so most waves are cut off here.
+ */
+const alarm: DerivedRecompute = (inputs) => {
+  let hot = 0;
+  let hottest = 0;
+  let most = -1;
+  for (const [g, summary] of inputs.entries()) {
+    const view = new DataView(summary.buffer, summary.byteOffset, summary.byteLength);
+    let count = 0;
+    for (let j = 0; j < SUMMARY_LANES; j++) if (view.getUint32(j * 4, true) >= 0x80000000) count++;
+    hot += count;
+    if (count > most) {
+      most = count;
+      hottest = g;
+    }
+  }
+  const out = new Uint8Array(8);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, Math.floor((16 * hot) / Math.max(1, inputs.length * SUMMARY_LANES)), true);
+  view.setUint32(4, hottest, true);
+  return out;
+};
+
+/** What the derived pages did during the workload. */
+export interface DemoPropagation {
+  /** Group summaries plus the alarm. */
+  readonly derivedPages: number;
+  /** Pages holding the persisted registrations (the propagation layer's registry). */
+  readonly registryPages: number;
+  readonly sources: number;
+  /** Committed waves (one per transaction that touched a source). */
+  readonly waves: number;
+  readonly recomputed: number;
+  readonly cutoffs: number;
+  /** Mean and largest wave time, from wave start to the in-memory commit (µs). */
+  readonly meanWaveUs: number;
+  readonly maxWaveUs: number;
+  /** The recompute functions re-run over epochs 1 to `toEpoch` against the logged derived pages. */
+  readonly replayWithFunctions: { readonly toEpoch: number; readonly recomputed: number; readonly mismatches: number; readonly ok: boolean };
+}
 
 /** One replay target and how it compared. */
 export interface DemoCheck {
@@ -60,11 +137,14 @@ export interface DemoReport {
   readonly pageSize: number;
   readonly updates: number;
   readonly commits: number;
+  /** The epoch once the pages were created and the derived pages registered: the workload's commits follow it. */
+  readonly setupEpoch: number;
   readonly finalEpoch: number;
   readonly logBytes: number;
   readonly workloadMs: number;
   readonly checkpoint: CheckpointInfo & { readonly ms: number };
   readonly closeMs: number;
+  readonly propagation: DemoPropagation;
   readonly checks: readonly DemoCheck[];
   readonly ok: boolean;
 }
@@ -134,9 +214,42 @@ export async function runDemo(options: DemoOptions, progress: (label: string) =>
         model.set(info.id, new Uint8Array(options.pageSize));
       }
       const ids = [...model.keys()];
+      // The derived pages: group g summarises the sources at index ≡ g (mod groups).
+      const groups = Math.min(DEMO_GROUPS, ids.length);
+      const groupInputs = Array.from({ length: groups }, (_, g) => ids.filter((_id, k) => k % groups === g));
+      const summaries = await state.derived.deriveMany(
+        groupInputs.map((inputs, g) => ({ key: `demo/group-${g}`, inputs, size: SUMMARY_BYTES, recompute: groupSummary })),
+      );
+      const alarmPage = await state.derived.derive({ key: 'demo/alarm', inputs: summaries.map((s) => s.pageId), size: 8, recompute: alarm });
+      // The model's derived pages, computed from its sources by the same pure functions.
+      const withDerived = (sources: Model): Model => {
+        const out = cloneModel(sources);
+        const summaryBytes = groupInputs.map((inputs) => groupSummary(inputs.map((id) => sources.get(id) as Uint8Array), new Uint8Array(0)) as Uint8Array);
+        for (const [g, info] of summaries.entries()) out.set(info.pageId, summaryBytes[g] as Uint8Array);
+        out.set(alarmPage.pageId, alarm(summaryBytes, new Uint8Array(0)) as Uint8Array);
+        return out;
+      };
+      const registryPages = state.derived.registryPageIds();
+      const setupEpoch = state.store.epoch;
+      let waves = 0;
+      let recomputed = 0;
+      let cutoffs = 0;
+      let waveMs = 0;
+      let maxWaveMs = 0;
+      const stopListening = onPropagation(state, (event: PropagationEvent) => {
+        if (event.type !== 'wave-end' || event.outcome !== 'committed') return;
+        waves++;
+        recomputed += event.recomputed;
+        cutoffs += event.cutoffs;
+        waveMs += event.durationMs;
+        if (event.durationMs > maxWaveMs) maxWaveMs = event.durationMs;
+      });
+      let replayWithFunctions: DemoPropagation['replayWithFunctions'] | null = null;
       // Where the live digest is recorded and a replay later aims: a quarter in (before the
       // checkpoint), the checkpoint, three quarters in (checkpoint + log), the end.
       const marks = [
+        // Not replayed below: where the recompute functions are re-run against the log.
+        { label: 'derived-check', at: Math.max(1, Math.floor(options.updates / 40)) },
         { label: 'quarter', at: Math.floor(options.updates / 4) },
         { label: 'checkpoint', at: Math.floor(options.updates / 2) },
         { label: 'three-quarters', at: Math.floor((options.updates * 3) / 4) },
@@ -185,7 +298,13 @@ export async function runDemo(options: DemoOptions, progress: (label: string) =>
           nextMark++;
           await drain();
           workloadMs += performance.now() - t0;
-          recorded.push({ label: mark.label, epoch: state.store.epoch, liveDigest: await digest(state), model: cloneModel(model) });
+          if (mark.label === 'derived-check') {
+            const check = await state.derived.verifyReplay({ toEpoch: state.store.epoch });
+            replayWithFunctions = { toEpoch: check.toEpoch, recomputed: check.recomputed, mismatches: check.mismatches.length, ok: check.ok };
+            t0 = performance.now();
+            continue;
+          }
+          recorded.push({ label: mark.label, epoch: state.store.epoch, liveDigest: await digest(state), model: withDerived(model) });
           if (mark.label === 'checkpoint') {
             const c0 = performance.now();
             const info = await checkpoint(state);
@@ -198,7 +317,9 @@ export async function runDemo(options: DemoOptions, progress: (label: string) =>
       workloadMs += performance.now() - t0;
       bar.done();
       const finalEpoch = state.store.epoch;
-      recorded.push({ label: 'final', epoch: finalEpoch, liveDigest: await digest(state), model: cloneModel(model) });
+      recorded.push({ label: 'final', epoch: finalEpoch, liveDigest: await digest(state), model: withDerived(model) });
+      stopListening();
+      if (!replayWithFunctions) throw new Error('the demo workload ended before its derived-page check');
       const closeStart = performance.now();
       stopped = true;
       await mmsbStop(state);
@@ -212,7 +333,9 @@ export async function runDemo(options: DemoOptions, progress: (label: string) =>
         const replayed = await replayStore(dir, { epoch: target.epoch, onProgress: replayBar.update });
         const ms = performance.now() - replayStart;
         replayBar.done();
-        const modelMatch = [...target.model].every(([id, bytes]) => sameBytes(replayed.bytes.get(id), bytes)) && replayed.bytes.size === target.model.size;
+        // Every page but the registry's (its format is the propagation layer's business).
+        const modelMatch =
+          [...target.model].every(([id, bytes]) => sameBytes(replayed.bytes.get(id), bytes)) && replayed.bytes.size === target.model.size + registryPages.length;
         checks.push({
           label: target.label,
           epoch: target.epoch,
@@ -235,13 +358,25 @@ export async function runDemo(options: DemoOptions, progress: (label: string) =>
         pageSize: options.pageSize,
         updates: options.updates,
         commits,
+        setupEpoch,
         finalEpoch,
         logBytes,
         workloadMs,
         checkpoint: checkpointInfo,
         closeMs,
+        propagation: {
+          derivedPages: summaries.length + 1,
+          registryPages: registryPages.length,
+          sources: ids.length,
+          waves,
+          recomputed,
+          cutoffs,
+          meanWaveUs: waves > 0 ? (waveMs * 1000) / waves : 0,
+          maxWaveUs: maxWaveMs * 1000,
+          replayWithFunctions,
+        },
         checks,
-        ok: checks.every((c) => c.match && c.modelMatch),
+        ok: checks.every((c) => c.match && c.modelMatch) && replayWithFunctions.ok,
       };
     } finally {
       if (!stopped) await mmsbStop(state);
@@ -263,6 +398,11 @@ export function formatDemo(report: DemoReport): string {
       `${formatRate(perSecond(r.updates, r.workloadMs))} page changes, ${formatBytes(r.logBytes)} of log (${formatBandwidth(perSecond(r.logBytes, r.workloadMs))})`,
     `  checkpoint   at epoch ${r.checkpoint.epoch}: ${r.checkpoint.pagesWritten}/${r.checkpoint.pages} pages, ${formatBytes(r.checkpoint.bytesWritten)} in ${formatMs(r.checkpoint.ms)}`,
     `  close        ${formatMs(r.closeMs)}`,
+    `  propagation  ${r.propagation.derivedPages} derived pages (${r.propagation.derivedPages - 1} group summaries over ${r.propagation.sources} sources, an alarm over the summaries): ` +
+      `${r.propagation.waves} waves in the sources' own commits, ${r.propagation.recomputed} recomputes, ${r.propagation.cutoffs} cut off unchanged; ` +
+      `wave ${r.propagation.meanWaveUs.toFixed(1)} µs mean, ${(r.propagation.maxWaveUs / 1000).toFixed(2)} ms max`,
+    `  derived replay  recompute functions re-run over epochs 1–${r.propagation.replayWithFunctions.toEpoch}: ${r.propagation.replayWithFunctions.recomputed} recomputes, ` +
+      (r.propagation.replayWithFunctions.ok ? 'every derived page equals the logged one ✓' : `${r.propagation.replayWithFunctions.mismatches} MISMATCHES ✗`),
     `  replay from disk:`,
     `    ${'target'.padEnd(15)}${'epoch'.padStart(7)}  ${'from'.padEnd(12)}${'records'.padStart(8)}${'time'.padStart(10)}${'read'.padStart(12)}  live digest = replayed digest     model`,
   ];
@@ -276,7 +416,7 @@ export function formatDemo(report: DemoReport): string {
   }
   lines.push(
     r.ok
-      ? `  ✓ every replay from disk equals the live store's digest and, byte for byte, the demo's own model`
+      ? `  ✓ every replay from disk (no user code) equals the live store's digest and, byte for byte, the demo's own model, derived pages included`
       : `  ✗ MISMATCH: a replay from disk differs from the live store or from the model (see ✗ above)`,
   );
   return lines.join('\n');
