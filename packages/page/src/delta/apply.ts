@@ -10,6 +10,9 @@ import { copyRange } from './runs.js';
 import type { BoundDelta, Delta, PlainDelta } from './types.js';
 import { checkBytes } from './validate.js';
 
+/** Dense copies above this many bytes go through the native kernels. */
+const NATIVE_COPY_BYTES = 1024;
+
 /**
  * Writes `delta` into `page` in place and returns it bound: its after-bytes plus the bytes it
  * overwrote, ready for `invertDelta`. Everything is validated first — a page whose length is not
@@ -25,8 +28,16 @@ export function applyDelta(page: Uint8Array, delta: Delta): BoundDelta {
     throw new PageError('DELTA_MISMATCH', `applyDelta: delta for page ${pageId} of ${size} bytes cannot apply to a page of ${page.length} bytes`);
   }
   if (plain.kind === 'dense') {
-    const before = page.slice();
-    copyBytes(page, plain.bytes);
+    // The before-image from the delta slab (a fresh ArrayBuffer costs more than a small page);
+    // small copies stay in JS, where `set` beats a call into the native module.
+    const before = ownedBytes(size);
+    if (size <= NATIVE_COPY_BYTES) {
+      before.set(page);
+      page.set(plain.bytes);
+    } else {
+      copyBytes(before, page);
+      copyBytes(page, plain.bytes);
+    }
     return { kind: 'dense', pageId, size, bytes: plain.bytes, before };
   }
   const { runs } = plain;

@@ -17,6 +17,10 @@ export { checkRunInputs };
 
 /** Buffers larger than this are dropped rather than kept for the next transaction. */
 const KEEP_BYTES = 64 * 1024;
+const FIRST_RUNS = 16;
+const FIRST_DATA_BYTES = 1024;
+const NO_OFFSETS = new Uint32Array(0);
+const NO_DATA = new Uint8Array(0);
 
 /**
  * The stages of one page in one transaction. A staging can be `reset` and reused by a later
@@ -27,9 +31,11 @@ export class PageStaging {
   /** Everything staged before the pending runs, merged; null when only runs were staged. */
   private base: PlainDelta | null = null;
   private count = 0;
-  private offsets = new Uint32Array(16);
-  private lengths = new Uint32Array(16);
-  private data = new Uint8Array(1024);
+  // Allocated on the first `addRuns`: a staging of whole pages or deltas (a wave stages one per
+  // derived page) needs none of them, and ~1 KiB of buffers per staged page cost more than the page.
+  private offsets = NO_OFFSETS;
+  private lengths = NO_OFFSETS;
+  private data = NO_DATA;
   private bytes = 0;
   /** True while runs (possibly none) were staged after the base. */
   private runsStaged = false;
@@ -47,10 +53,10 @@ export class PageStaging {
     this.count = 0;
     this.bytes = 0;
     this.runsStaged = false;
-    if (this.data.length > KEEP_BYTES) this.data = new Uint8Array(1024);
+    if (this.data.length > KEEP_BYTES) this.data = new Uint8Array(FIRST_DATA_BYTES);
     if (this.offsets.length > KEEP_BYTES / 4) {
-      this.offsets = new Uint32Array(16);
-      this.lengths = new Uint32Array(16);
+      this.offsets = new Uint32Array(FIRST_RUNS);
+      this.lengths = new Uint32Array(FIRST_RUNS);
     }
   }
 
@@ -59,11 +65,16 @@ export class PageStaging {
     return this.data.length <= 4096 && this.offsets.length <= 256;
   }
 
+  /** Whether it holds no buffers at all (only whole pages or deltas were ever staged in it). */
+  bare(): boolean {
+    return this.data.length === 0 && this.offsets.length === 0;
+  }
+
   /** Appends runs already checked with `checkRunInputs` (delta/construct.ts); copies their bytes. */
   addRuns(runs: readonly SparseRunInput[]): void {
     const n = runs.length;
     if (this.count + n > this.offsets.length) {
-      let room = this.offsets.length * 2;
+      let room = Math.max(FIRST_RUNS, this.offsets.length * 2);
       while (room < this.count + n) room *= 2;
       const offsets = new Uint32Array(room);
       offsets.set(this.offsets.subarray(0, this.count));
@@ -75,7 +86,7 @@ export class PageStaging {
     let total = this.bytes;
     for (let r = 0; r < n; r++) total += runs[r]!.bytes.length;
     if (total > this.data.length) {
-      let room = this.data.length * 2;
+      let room = Math.max(FIRST_DATA_BYTES, this.data.length * 2);
       while (room < total) room *= 2;
       const data = new Uint8Array(room);
       data.set(this.data.subarray(0, this.bytes));
