@@ -11,7 +11,7 @@ import type { TopologicalWorklist } from '@mmsb/dag';
 import { diffDelta, isPageError } from '@mmsb/page';
 import type { PageChange, PageInfo, PageStore, Transaction } from '@mmsb/page';
 import { DerivedPageError } from './errors.js';
-import { applyChange, bytesEqual, imageOf } from './internal/images.js';
+import { applyChange, bytesEqual, copyImage, imageOf } from './internal/images.js';
 import {
   MAX_KEY_BYTES,
   NO_NEXT_PAGE,
@@ -335,7 +335,7 @@ export class DerivedPages {
     if (!this.graph.hasNode(pageId)) return;
     let image = this.images.get(pageId);
     if (image === undefined) {
-      image = this.bytesOf(pageId)!.slice();
+      image = copyImage(this.bytesOf(pageId)!);
       this.images.set(pageId, image);
       this.changedSources.push(pageId);
     }
@@ -414,7 +414,7 @@ export class DerivedPages {
           views[k] = images.get(input) ?? this.bytesOf(input)!;
         }
         const current = this.bytesOf(pageId)!;
-        const previous = current.slice();
+        const previous = copyImage(current);
         const t0 = listening ? now() : 0;
         let result: PageChange;
         try {

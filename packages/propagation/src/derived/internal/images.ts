@@ -8,6 +8,31 @@ import type { Delta, PageChange, SparseRunInput } from '@mmsb/page';
 /** Below this length a JS loop beats a call into the native module. */
 const NATIVE_COMPARE_BYTES = 256;
 
+/** Copies up to this size come from a shared slab; larger ones get a buffer of their own. */
+const SLAB_COPY_MAX_BYTES = 4096;
+const SLAB_BYTES = 256 * 1024;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+
+/**
+ * A copy of `bytes` that nothing else writes. A wave copies two images per derived page, and a
+ * fresh ArrayBuffer (a backing store registered with the GC) costs more than copying a small page,
+ * so small copies are carved out of shared slabs, handed out once each and freed with their last
+ * view (Node's Buffer pool does the same). Callers must not reach past the view (`.buffer`).
+ */
+export function copyImage(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  if (n > SLAB_COPY_MAX_BYTES) return bytes.slice();
+  if (slabUsed + n > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, n);
+  slabUsed += (n + 7) & ~7;
+  out.set(bytes);
+  return out;
+}
+
 /** Whether `a` and `b` hold the same bytes. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   const n = a.length;
@@ -53,7 +78,7 @@ export function imageOf(pageId: number, result: unknown, previous: Uint8Array): 
   if (result instanceof Uint8Array) {
     if (result.length !== size) throw new Error(`returned ${result.length} bytes for page ${pageId} of ${size} bytes`);
     // A copy: a function may hand back one buffer it reuses for several pages.
-    return result.slice();
+    return copyImage(result);
   }
   if (typeof result !== 'object' || result === null) throw new Error(`returned ${result === null ? 'null' : typeof result}, not bytes, runs or a delta`);
   if (Array.isArray(result)) {
