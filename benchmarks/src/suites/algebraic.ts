@@ -4,6 +4,7 @@
 // one sweep in topological order for plus-times on a DAG). Each call applies the change; an
 // untimed hook undoes it (on both sides), so every call measures the same change. The notes say
 // how many nodes each change altered: the ratio depends on that, not on the graph's size.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes stay inside arrays the case built */
 import { dijkstra, minPlusSemiring, plusTimesSemiring, SparseMatrix } from '@mmsb/semiring';
 import { nativeSemiringKernels } from '@mmsb/native';
 import { AlgebraicSystem } from '@mmsb/propagation';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes into node and edge arrays are checked against their lengths where they enter */
 import { DagError } from '@mmsb/dag';
 import { semiringKernels } from '@mmsb/native';
 import type { SemiringKernels, SemiringOp } from '@mmsb/native';

@@ -4,6 +4,7 @@
 // batches), every value equals a solve from scratch of the same graph — exactly for the
 // selective semirings, within 1e-9 of the values' scale for plus-times and log-plus. Each run
 // picks the native or TS kernels and thresholds that force or forbid sweeps and recomputes.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- indexes stay inside arrays the test built */
 import { nativeSemiringKernels, tsSemiringKernels } from '@mmsb/native';
 import {
   booleanSemiring,

@@ -4,6 +4,7 @@
 // a ShadowPageGraph (Pearce–Kelly, kept as edges come and go), each at most once, and stops
 // where a recomputed value did not change. Recomputing (rather than adding deltas, x_j += w·Δx_i)
 // keeps every value equal to what a sweep from scratch in the same order gives, bit for bit.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot loops index typed arrays below lengths fixed when the system was built */
 import { ShadowPageGraph } from '@mmsb/dag';
 import type { SemiringOp } from '@mmsb/native';
 import type { Adjacency } from './adjacency.js';

@@ -4,6 +4,7 @@
 // checked domains), so removing an edge is writing zero and inserting one fills an empty slot.
 // A row with no empty slot left forces a rebuild with fresh slack, O(n + m); `apply` batches
 // insertions and reserves room first, so a batch pays it at most once.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot loops index typed arrays below lengths fixed when the adjacency was built */
 import type { CsrArrays } from '@mmsb/native';
 
 /** Slack given to a row of `live` edges on a rebuild: a quarter more, and at least one. */

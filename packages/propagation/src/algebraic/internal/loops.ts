@@ -1,6 +1,7 @@
 // The per-node loops the kernels do not cover, one specialised loop per op (the switch is
 // outside the loop, so no ⊕/⊗ closure runs per element): pulling one node's value from its
 // in-edges, and finding which in-neighbour supports a value.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot loops index typed arrays below lengths checked by their callers */
 import type { SemiringOp } from '@mmsb/native';
 import { logAddExp } from '@mmsb/semiring';
 import type { SelectiveOp } from './domain.js';

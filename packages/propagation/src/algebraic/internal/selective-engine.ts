@@ -13,6 +13,7 @@
 // seed, pulled once from their in-neighbours, and pushed from there (Ramalingam–Reps). A round
 // whose frontier has many out-edges becomes a pull sweep over every node (spmv), and an
 // invalidated region that covers much of the graph is recomputed from the seeds instead.
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- hot loops index typed arrays below lengths fixed when the system was built */
 import type { SemiringKernels } from '@mmsb/native';
 import type { Adjacency } from './adjacency.js';
 import { isBetter, zeroOf } from './domain.js';
