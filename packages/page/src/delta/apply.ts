@@ -12,6 +12,8 @@ import { checkBytes } from './validate.js';
 
 /** Dense copies above this many bytes go through the native kernels. */
 const NATIVE_COPY_BYTES = 1024;
+/** Sparse deltas of up to this many runs (and NATIVE_COPY_BYTES bytes) are written in JS. */
+const SMALL_RUNS = 16;
 
 /**
  * Writes `delta` into `page` in place and returns it bound: its after-bytes plus the bytes it
@@ -50,6 +52,17 @@ export function applyDelta(page: Uint8Array, delta: Delta): BoundDelta {
     const len = lengths[r]!;
     copyRange(before, cursor, page, offsets[r]!, len);
     cursor += len;
+  }
+  if (runs.data.length <= NATIVE_COPY_BYTES && offsets.length <= SMALL_RUNS) {
+    // A few short runs (a small commit): a JS copy beats the call into the native module.
+    const { data } = runs;
+    let at = 0;
+    for (let r = 0; r < offsets.length; r++) {
+      const len = lengths[r]!;
+      copyRange(page, offsets[r]!, data, at, len);
+      at += len;
+    }
+    return { kind: 'sparse', pageId, size, runs, before };
   }
   try {
     applySparseRuns(page, runs);

@@ -4,6 +4,7 @@ import { crc32c } from '@mmsb/native';
 import { PageError } from '../errors.js';
 import { CODEC_NONE, codecId, codecOfId, compressBytes, decompressBytes, isDeltaCodec } from './codec.js';
 import { toPlainDelta } from './plain.js';
+import { ownedBytes } from '../internal/slab.js';
 import { readRecord, recordLength, writeRecord, zeroBefore } from './record.js';
 import type { Delta, DeltaCodec } from './types.js';
 
@@ -155,9 +156,10 @@ export function encodeDeltaBatch(deltas: readonly Delta[], options?: DeltaEncode
  * @internal `encodeDeltaBatch` with `prefix` bytes left free before the frame, for a caller that
  * wraps the frame (the store record): when the body is stored uncompressed — the usual case for
  * small commits — records, frame and prefix are written into one buffer sized up front, with no
- * intermediate body or frame copies.
+ * intermediate body or frame copies. With `fromSlab` that buffer may be a range of a shared slab
+ * (internal/slab.ts): view it through its byteOffset, never offset 0 of its buffer.
  */
-export function encodeDeltaBatchAfter(prefix: number, deltas: readonly Delta[], options?: DeltaEncodeOptions): Uint8Array {
+export function encodeDeltaBatchAfter(prefix: number, deltas: readonly Delta[], options?: DeltaEncodeOptions, fromSlab = false): Uint8Array {
   if (!Array.isArray(deltas)) {
     throw new PageError('INVALID_ARGUMENT', `encodeDeltaBatch: deltas must be an array, got ${deltas === null ? 'null' : typeof deltas}`);
   }
@@ -173,9 +175,10 @@ export function encodeDeltaBatchAfter(prefix: number, deltas: readonly Delta[], 
   if (deltas.length > 0xffff_ffff) throw new PageError('INVALID_ARGUMENT', `encodeDeltaBatch: ${deltas.length} deltas exceed the 2^32 − 1 a batch holds`);
   const compression = compressionOf(options, 'encodeDeltaBatch');
   if (compression === 'none' || length < COMPRESS_MIN_BYTES) {
-    // Stored as is (`frame` would not compress it either): one buffer, written in place.
-    const out = new Uint8Array(prefix + HEADER + length + CRC);
-    const view = new DataView(out.buffer);
+    // Stored as is (`frame` would not compress it either): one buffer, written in place; a small
+    // one from the delta slab (a fresh ArrayBuffer costs more than encoding a small commit).
+    const out = fromSlab ? ownedBytes(prefix + HEADER + length + CRC) : new Uint8Array(prefix + HEADER + length + CRC);
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     view.setUint8(prefix, DELTA_FORMAT_VERSION);
     view.setUint8(prefix + 1, FRAME_BATCH);
     view.setUint8(prefix + 2, CODEC_NONE);

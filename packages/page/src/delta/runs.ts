@@ -179,9 +179,10 @@ let unionAt = new Float64Array(64);
  * keys); overlapping or touching runs join into one output run; then every run's bytes are copied
  * into its place in the output in the runs' own order, so a later run overwrites an earlier one
  * exactly where they overlap. Runs already in canonical order come back as views of the inputs,
- * without a copy.
+ * without a copy — or, with `copySorted`, copied into one owned range (the result never shares
+ * memory with the inputs then).
  */
-export function normalizeRunList(offsets: Uint32Array, lengths: Uint32Array, data: Uint8Array, n: number): RunSet {
+export function normalizeRunList(offsets: Uint32Array, lengths: Uint32Array, data: Uint8Array, n: number, copySorted = false): RunSet {
   let total = 0;
   let sorted = true;
   let end = -1;
@@ -192,7 +193,21 @@ export function normalizeRunList(offsets: Uint32Array, lengths: Uint32Array, dat
     end = off + len;
     total += len;
   }
-  if (sorted) return { offsets: offsets.subarray(0, n), lengths: lengths.subarray(0, n), data: data.subarray(0, total), before: null };
+  if (sorted) {
+    if (!copySorted) return { offsets: offsets.subarray(0, n), lengths: lengths.subarray(0, n), data: data.subarray(0, total), before: null };
+    // The copy in one owned range, without views of the inputs in between.
+    const owned = ownedBytes(n * 8 + total);
+    const { buffer, byteOffset } = owned;
+    const outOffsets = new Uint32Array(buffer, byteOffset, n);
+    const outLengths = new Uint32Array(buffer, byteOffset + n * 4, n);
+    for (let r = 0; r < n; r++) {
+      outOffsets[r] = offsets[r]!;
+      outLengths[r] = lengths[r]!;
+    }
+    const outData = owned.subarray(n * 8);
+    copyRange(outData, 0, data, 0, total);
+    return { offsets: outOffsets, lengths: outLengths, data: outData, before: null };
+  }
   if (n > SORT_KEY_MAX_RUNS) return normalizeRunListClaimed(offsets, lengths, data, n, total);
   if (sortKeys.length < n) {
     let room = sortKeys.length;

@@ -72,7 +72,8 @@ export function encodeStoreRecord(creations: readonly PageCreation[], deltas: re
   // The delta batch is framed in place after the header and creations: one buffer, no copies.
   const prefix = HEADER_BYTES + creations.length * CREATION_BYTES;
   const attempt = compress && (backoff === undefined || backoff.attempt());
-  const out = encodeDeltaBatchAfter(prefix, deltas, { compression: attempt ? storeCodec() : 'none' });
+  // From the delta slab when small: the payload lives until the log has written it.
+  const out = encodeDeltaBatchAfter(prefix, deltas, { compression: attempt ? storeCodec() : 'none' }, true);
   if (attempt && backoff !== undefined) {
     // Frame header after the prefix: codec at +2, stored length at +4 (docs/formats/delta.md).
     const frame = new DataView(out.buffer, out.byteOffset + prefix, 8);

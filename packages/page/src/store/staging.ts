@@ -144,7 +144,7 @@ export class PageStaging {
   /** Folds the pending runs into the base; returns it (null when nothing was staged). */
   private pending(): PlainDelta | null {
     if (this.runsStaged) {
-      const runs = deltaOf(this.pageId, this.size, this.owned(normalizeRunList(this.offsets, this.lengths, this.data, this.count)));
+      const runs = deltaOf(this.pageId, this.size, this.owned(normalizeRunList(this.offsets, this.lengths, this.data, this.count, true)));
       this.base = this.base === null ? runs : mergeDeltas(this.base, runs);
       this.runsStaged = false;
       this.count = 0;

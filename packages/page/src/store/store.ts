@@ -83,6 +83,13 @@ interface InFlight {
   promise: Promise<void>;
 }
 
+/** Records of `none` commits handed to the log together, and their in-flight entries. */
+interface RecordGroup {
+  readonly records: TLogRecord[];
+  readonly entries: InFlight[];
+  promise: Promise<void>;
+}
+
 function invalid(message: string): PageError {
   return new PageError('INVALID_ARGUMENT', message);
 }
@@ -229,6 +236,8 @@ class LivePageStore implements PageStore {
   private current = 0;
   private tx: StoreTransaction | null = null;
   private readonly inflight: InFlight[] = [];
+  /** `none`: the records of this synchronous run, waiting for their one append (see appendToGroup). */
+  private group: RecordGroup | null = null;
   private failure: PageError | null = null;
   /** Pinned epochs (snapshots, checkpoints in progress) and how many pins each has. */
   private readonly pins = new Map<number, number>();
@@ -490,7 +499,7 @@ class LivePageStore implements PageStore {
       const epoch = this.current + 1;
       // Page ids are u32: a typed-array sort is numeric without a comparator call per step (a
       // wave commits 100k pages).
-      const ids = Uint32Array.from(staged.keys()).sort();
+      const ids = staged.size === 1 ? [staged.keys().next().value as number] : Uint32Array.from(staged.keys()).sort();
       const applied: { slot: Slot; delta: BoundDelta; prevEpoch: number }[] = [];
       let payload: Uint8Array;
       this.beginWrite();
@@ -774,6 +783,7 @@ class LivePageStore implements PageStore {
 
   /** Hands the record to the log; if the log refuses it, undoes every unacknowledged commit. */
   private append(epoch: number, payload: Uint8Array, applied: InFlight['applied'], created: readonly Slot[]): Promise<void> {
+    if (!this.durable) return this.appendToGroup(epoch, payload, applied, created);
     const entry: InFlight = { epoch, applied, created, rolledBack: false, promise: Promise.resolve() };
     this.inflight.push(entry);
     entry.promise = this.log.append(epoch, payload).then(
@@ -781,13 +791,50 @@ class LivePageStore implements PageStore {
         const k = this.inflight.indexOf(entry);
         if (k >= 0) this.inflight.splice(k, 1);
       },
-      (cause: unknown) => {
-        const error = ioError(`commit of epoch ${epoch}: the log refused the record; memory was rolled back to the last acknowledged commit and the store refuses writes until reopened`, cause);
-        this.rollBackFrom(epoch, error);
-        throw error;
-      },
+      (cause: unknown) => this.refused(epoch, cause),
     );
     return entry.promise;
+  }
+
+  /**
+   * `none`: the records of the commits made in one synchronous run go to the log as one
+   * `appendBatch`, issued in a microtask after the first of them — one log call, one promise and
+   * one queue entry for the run instead of one each per commit (a commit of a small page costs
+   * little more than those). What the commits promise is unchanged: each resolves once its record
+   * was written to the OS, in epoch order; if the log refuses the batch, every commit in it (and
+   * after it) is undone as before. `sync` and `group` append each record as it is made.
+   */
+  private appendToGroup(epoch: number, payload: Uint8Array, applied: InFlight['applied'], created: readonly Slot[]): Promise<void> {
+    let group = this.group;
+    if (group === null) {
+      const opened: RecordGroup = { records: [], entries: [], promise: Promise.resolve() };
+      opened.promise = Promise.resolve().then(() => this.flushGroup(opened));
+      this.group = group = opened;
+    }
+    const entry: InFlight = { epoch, applied, created, rolledBack: false, promise: group.promise };
+    this.inflight.push(entry);
+    group.entries.push(entry);
+    group.records.push({ epoch, payload });
+    return group.promise;
+  }
+
+  private flushGroup(group: RecordGroup): Promise<void> {
+    if (this.group === group) this.group = null;
+    const first = group.records[0] as TLogRecord;
+    return this.log.appendBatch(group.records).then(
+      () => {
+        // Groups are acknowledged in order and their entries pushed together: they lead the list.
+        const k = this.inflight.indexOf(group.entries[0] as InFlight);
+        if (k >= 0) this.inflight.splice(k, group.entries.length);
+      },
+      (cause: unknown) => this.refused(first.epoch, cause),
+    );
+  }
+
+  private refused(epoch: number, cause: unknown): never {
+    const error = ioError(`commit of epoch ${epoch}: the log refused the record; memory was rolled back to the last acknowledged commit and the store refuses writes until reopened`, cause);
+    this.rollBackFrom(epoch, error);
+    throw error;
   }
 
   private rollBackFrom(epoch: number, error: PageError): void {
@@ -996,15 +1043,16 @@ class StoreTransaction implements Transaction {
 
   /** Hands the stagings back for reuse; the deltas they gave out own their memory. */
   private releaseStagings(): void {
-    for (const staging of this.staged.values()) {
-      if (!(staging instanceof PageStaging)) continue;
-      if (spareStagings.length >= SPARE_STAGINGS) break;
-      // Up to 256 kept, so a commit touching a few hundred pages allocates none; only 16 of them
-      // may hold grown buffers, so the kept memory stays a few MiB at most.
-      if (spareStagings.length >= SPARE_LARGE_STAGINGS && !staging.small()) continue;
-      spareStagings.push(staging);
-    }
+    for (const staging of this.staged.values()) if (staging instanceof PageStaging) this.release(staging);
     this.staged.clear();
+  }
+
+  private release(staging: PageStaging): void {
+    if (spareStagings.length >= SPARE_STAGINGS) return;
+    // Up to 256 kept, so a commit touching a few hundred pages allocates none; only 16 of them
+    // may hold grown buffers, so the kept memory stays a few MiB at most.
+    if (spareStagings.length >= SPARE_LARGE_STAGINGS && !staging.small()) return;
+    spareStagings.push(staging);
   }
 
   commit(): Promise<CommitResult> {
@@ -1014,16 +1062,22 @@ class StoreTransaction implements Transaction {
       return Promise.reject(error as Error);
     }
     this.markDone();
-    let deltas: Map<number, PlainDelta>;
+    // Each staging is replaced by its result in the same map (setting a present key does not
+    // disturb the iteration): no second map of every page (a wave commits 100k).
+    const staged = this.staged;
     try {
-      deltas = new Map();
-      for (const [id, staging] of this.staged) deltas.set(id, staging instanceof PageStaging ? staging.result() : staging);
+      for (const [id, entry] of staged) {
+        if (!(entry instanceof PageStaging)) continue;
+        staged.set(id, entry.result());
+        this.release(entry);
+      }
     } catch (error) {
-      return Promise.reject(error as Error);
-    } finally {
       this.releaseStagings();
+      return Promise.reject(error as Error);
     }
-    return this.store.commitStaged(deltas);
+    const committed = this.store.commitStaged(staged as Map<number, PlainDelta>);
+    staged.clear();
+    return committed;
   }
 
   abort(): void {

@@ -89,6 +89,8 @@ const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const MIN_SEGMENT_BYTES = 256;
 /** A group batch stops growing here, so one write stays bounded while commits pour in. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/** `none` writes batches up to this size on the calling thread (see writeBatch). */
+const SYNC_WRITE_MAX_BYTES = 1024 * 1024;
 const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 const ZEROS = new Uint8Array(1024 * 1024);
 /**
@@ -503,8 +505,10 @@ export class TLog {
       const writeEnd = seg.end + bytes.byteLength;
       // Zeros go down before the record, never over the same range at the same time.
       if (writeEnd > this.filledTo && this.preallocate) await this.fillAhead(writeEnd);
-      // `sync`: one durable pwrite on this thread (the segment is O_DSYNC); else via the threadpool.
-      if (this.activeFile.dsync) this.activeFile.writeSync(bytes, seg.end);
+      // `sync`: one durable pwrite on this thread (the segment is O_DSYNC); `none`, up to
+      // SYNC_WRITE_MAX_BYTES: a pwrite on this thread too (into the page cache, a few µs, where the
+      // threadpool round trip costs tens); else via the threadpool.
+      if (this.activeFile.dsync || (!this.durable && bytes.byteLength <= SYNC_WRITE_MAX_BYTES)) this.activeFile.writeSync(bytes, seg.end);
       else await this.activeFile.write(bytes, seg.end);
       if (writeEnd > this.filledTo) this.filledTo = writeEnd;
       seg.end += pos;

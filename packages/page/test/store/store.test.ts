@@ -455,6 +455,49 @@ describe('recovery', () => {
     await s.close();
   });
 
+  test('none: commits made in one synchronous run go to the log together; a failed write undoes all of them and later ones', async () => {
+    const fs = new CrashFileSystem();
+    const s = await openStore({ dir: '/data', fs, durability: 'none', segmentBytes: 4096 });
+    const p = await s.createPage({ size: 8 });
+    await s.update(p.id, bytesOf(8, 1));
+    const digest = await s.digest();
+    fs.failAt('write', 1);
+    const results = await Promise.allSettled([
+      s.update(p.id, [{ offset: 0, bytes: new Uint8Array([7]) }]),
+      s.createPage({ size: 8 }),
+      s.update(p.id, [{ offset: 1, bytes: new Uint8Array([8]) }]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(results.every((r) => r.status === 'rejected' && isPageError(r.reason, 'IO_ERROR'))).toBe(true);
+    expect(s.epoch).toBe(2);
+    expect(s.pages()).toHaveLength(1);
+    expect(await s.digest()).toBe(digest);
+    expect(isPageError(await refusal(() => s.update(p.id, bytesOf(8, 3))), 'IO_ERROR')).toBe(true);
+    await s.close();
+  });
+
+  test('none: a run of commits is acknowledged in epoch order and replays to the same state', async () => {
+    const fs = new CrashFileSystem();
+    const s = await openStore({ dir: '/data', fs, durability: 'none', segmentBytes: 1024 });
+    const p = await s.createPage({ size: 16 });
+    const acked: number[] = [];
+    const pending: Promise<unknown>[] = [];
+    for (let k = 0; k < 100; k++) {
+      pending.push(s.update(p.id, [{ offset: k % 16, bytes: new Uint8Array([k]) }]).then((r) => acked.push(r.epoch)));
+      if (k % 37 === 0) await Promise.resolve();
+    }
+    await Promise.all(pending);
+    expect(acked).toEqual(Array.from({ length: 100 }, (_, k) => k + 2));
+    const digest = await s.digest();
+    const diff = await s.diff(1, s.epoch);
+    expect(diff).toHaveLength(1);
+    await s.close();
+    const again = await openStore({ dir: '/data', fs, durability: 'none', segmentBytes: 1024 });
+    expect(again.epoch).toBe(101);
+    expect(await again.digest()).toBe(digest);
+    await again.close();
+  });
+
   test('power loss at any fsync during commits keeps every acknowledged commit, and nothing but whole commits', async () => {
     for (let n = 1; n <= 12; n++) {
       const fs = new CrashFileSystem();
