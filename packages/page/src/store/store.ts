@@ -230,6 +230,13 @@ class LivePageStore implements PageStore {
   private readonly mappedDir: string | null;
   private readonly allocator = new PageAllocator();
   private readonly slots = new Map<number, Slot>();
+  /**
+   * The slots of ids 0..n−1 by index, as long as ids stay dense from 0 (ids are handed out in
+   * order unless a caller picks one): one array load per lookup where a map of 100k slots costs a
+   * hash probe and its cache misses on every view, stage and commit of a page. Ids start at 1:
+   * index 0 starts empty.
+   */
+  private readonly denseSlots: (Slot | undefined)[] = [undefined];
   /** Page ids in ascending order, for deterministic iteration. */
   private ids: number[] = [];
   private nextId = 1;
@@ -658,7 +665,7 @@ class LivePageStore implements PageStore {
   /** @internal */
   slotOf(pageId: number, fn: string): Slot {
     checkId(pageId, fn);
-    const slot = this.slots.get(pageId);
+    const slot = pageId < this.denseSlots.length ? this.denseSlots[pageId] : this.slots.get(pageId);
     if (slot === undefined) throw new PageError('PAGE_NOT_FOUND', `${fn}: no page ${pageId} (pages: ${this.ids.length === 0 ? 'none' : `${this.ids.length}, ids ${this.ids[0]}..${this.ids.at(-1)}`})`);
     return slot;
   }
@@ -682,6 +689,13 @@ class LivePageStore implements PageStore {
 
   private insertSlot(slot: Slot): void {
     this.slots.set(slot.id, slot);
+    const dense = this.denseSlots;
+    if (slot.id < dense.length) dense[slot.id] = slot;
+    else if (slot.id === dense.length) {
+      dense.push(slot);
+      // Ids inserted out of order earlier (a caller's own) may now continue the dense run.
+      for (let next = this.slots.get(dense.length); next !== undefined; next = this.slots.get(dense.length)) dense.push(next);
+    }
     let lo = 0;
     let hi = this.ids.length;
     while (lo < hi) {
@@ -695,6 +709,7 @@ class LivePageStore implements PageStore {
 
   private removeSlot(slot: Slot): void {
     this.slots.delete(slot.id);
+    if (slot.id < this.denseSlots.length) this.denseSlots[slot.id] = undefined;
     this.ids = this.ids.filter((id) => id !== slot.id);
     this.chained.delete(slot);
     this.allocator.free(slot.handle);

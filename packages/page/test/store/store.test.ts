@@ -203,6 +203,17 @@ describe('transactions', () => {
     expect(s.pages().map((p) => p.id)).toEqual([1, 10, 11]);
   });
 
+  test('pages created with ids out of order are all found, and ids never created are PAGE_NOT_FOUND', async () => {
+    const s = await fresh();
+    for (const id of [3, 4, 1, 6, 2]) await s.createPage({ size: 8, id });
+    await s.createPage({ size: 8 });
+    for (const id of [1, 2, 3, 4, 6, 7]) {
+      await s.update(id, bytesOf(8, id));
+      expect(s.view(id)).toEqual(bytesOf(8, id));
+    }
+    for (const id of [0, 5, 8, 1000]) expect(() => s.view(id)).toThrow(expect.objectContaining({ code: 'PAGE_NOT_FOUND' }) as Error);
+  });
+
   test('every location holds bytes; gpu falls back to the host when no device exists', async () => {
     const s = await fresh();
     for (const location of ['cpu', 'shared', 'mapped', 'gpu'] as const) {
