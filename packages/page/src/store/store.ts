@@ -506,16 +506,24 @@ class LivePageStore implements PageStore {
       const epoch = this.current + 1;
       // Page ids are u32: a typed-array sort is numeric without a comparator call per step (a
       // wave commits 100k pages).
-      const ids = staged.size === 1 ? [staged.keys().next().value as number] : Uint32Array.from(staged.keys()).sort();
+      const count = staged.size;
+      const ids = new Uint32Array(count);
+      let k = 0;
+      for (const id of staged.keys()) ids[k++] = id;
+      if (count > 1) ids.sort();
       const applied: { slot: Slot; delta: BoundDelta; prevEpoch: number }[] = [];
+      const deltas: BoundDelta[] = [];
       let payload: Uint8Array;
       this.beginWrite();
       try {
-        for (const id of ids) {
+        for (let i = 0; i < count; i++) {
+          const id = ids[i] as number;
           const slot = this.slotOf(id, 'commit');
-          applied.push({ slot, delta: this.applyTo(slot, staged.get(id) as PlainDelta), prevEpoch: slot.epoch });
+          const delta = this.applyTo(slot, staged.get(id) as PlainDelta);
+          applied.push({ slot, delta, prevEpoch: slot.epoch });
+          deltas.push(delta);
         }
-        payload = encodeStoreRecord([], applied.map((a) => a.delta), this.compress, this.recordCompression);
+        payload = encodeStoreRecord([], deltas, this.compress, this.recordCompression);
         if (payload.byteLength > FORMAT_MAX_PAYLOAD_BYTES) {
           throw invalid(`commit: the record is ${payload.byteLength} bytes, over the log's ${FORMAT_MAX_PAYLOAD_BYTES}; split the transaction`);
         }

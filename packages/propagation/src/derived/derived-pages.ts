@@ -372,7 +372,8 @@ export class DerivedPages {
   /** @internal */
   endTransaction(tx: EngineTransaction): void {
     if (this.open === tx) this.open = null;
-    this.images.clear();
+    // Map.clear allocates a fresh table: skip it when the wave left nothing.
+    if (this.images.size > 0) this.images.clear();
     this.changedSources.length = 0;
   }
 
