@@ -76,21 +76,30 @@ export function encodeStoreRecord(creations: readonly PageCreation[], deltas: re
   const out = encodeDeltaBatchAfter(prefix, deltas, { compression: attempt ? storeCodec() : 'none' }, true);
   if (attempt && backoff !== undefined) {
     // Frame header after the prefix: codec at +2, stored length at +4 (docs/formats/delta.md).
-    const frame = new DataView(out.buffer, out.byteOffset + prefix, 8);
-    const compressed = frame.getUint8(2) !== 0;
-    if (compressed || frame.getUint32(4, true) >= COMPRESS_MIN_BYTES) backoff.settle(compressed);
+    const compressed = out[prefix + 2] !== 0;
+    const stored = ((out[prefix + 4] as number) | ((out[prefix + 5] as number) << 8) | ((out[prefix + 6] as number) << 16) | ((out[prefix + 7] as number) << 24)) >>> 0;
+    if (compressed || stored >= COMPRESS_MIN_BYTES) backoff.settle(compressed);
   }
-  const view = new DataView(out.buffer, out.byteOffset, prefix);
-  view.setUint8(0, STORE_RECORD_VERSION);
-  view.setUint8(1, KIND_COMMIT);
-  view.setUint16(2, 0, true);
-  view.setUint32(4, creations.length, true);
-  let at = HEADER_BYTES;
-  for (const c of creations) {
-    view.setUint32(at, c.id, true);
-    view.setUint32(at + 4, c.size, true);
-    view.setUint8(at + 8, locationCode(c.location));
-    at += CREATION_BYTES;
+  // The header's bytes written one by one (a DataView per record costs more than a small commit's
+  // other header work): version, kind, reserved u16, creation count u32 LE.
+  out[0] = STORE_RECORD_VERSION;
+  out[1] = KIND_COMMIT;
+  out[2] = 0;
+  out[3] = 0;
+  const count = creations.length;
+  out[4] = count & 0xff;
+  out[5] = (count >>> 8) & 0xff;
+  out[6] = (count >>> 16) & 0xff;
+  out[7] = (count >>> 24) & 0xff;
+  if (count > 0) {
+    const view = new DataView(out.buffer, out.byteOffset, prefix);
+    let at = HEADER_BYTES;
+    for (const c of creations) {
+      view.setUint32(at, c.id, true);
+      view.setUint32(at + 4, c.size, true);
+      view.setUint8(at + 8, locationCode(c.location));
+      at += CREATION_BYTES;
+    }
   }
   return out;
 }
