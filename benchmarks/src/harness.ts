@@ -133,16 +133,24 @@ async function measure(contender: Contender, c: BenchCase, options: SuiteOptions
   rounds.push(await measureRound(contender, c.workPerCall, options.timeMs, c.iterations ?? 16));
 }
 
-/** Runs one case: the contenders alternate round by round so drift hits them alike. */
+/**
+ * Runs one case: the contenders alternate round by round so drift hits them alike, and every other
+ * round runs them in reverse order, so none always runs first (after a peer's code has shaped the
+ * JIT's feedback for the shared shape code) or always last.
+ */
 export async function runCase(c: BenchCase, options: SuiteOptions): Promise<CaseResult> {
   await c.setup?.();
   try {
     const peers = [c.peer, ...(c.otherPeers ?? [])];
     const mmsbRounds: number[] = [];
     const peerRounds: number[][] = peers.map(() => []);
+    const contenders: { contender: Contender; rounds: number[] }[] = [
+      { contender: c.mmsb, rounds: mmsbRounds },
+      ...peers.map((peer, i) => ({ contender: peer, rounds: peerRounds[i] as number[] })),
+    ];
     for (let round = 0; round < options.rounds; round++) {
-      await measure(c.mmsb, c, options, mmsbRounds);
-      for (const [i, peer] of peers.entries()) await measure(peer, c, options, peerRounds[i] as number[]);
+      const order = round % 2 === 0 ? contenders : [...contenders].reverse();
+      for (const { contender, rounds } of order) await measure(contender, c, options, rounds);
     }
     const toMeasurement = (name: string, rounds: number[]): Measurement => {
       const perSecond = median(rounds);

@@ -206,7 +206,7 @@ export function createEffect(fn: () => unknown): ReactiveNode {
   }
   ++batchDepth;
   try {
-    runEffect(e);
+    runEffect(e, true);
   } catch (error) {
     disposeEffect(e);
     throw error;
@@ -312,7 +312,10 @@ function updateComputed(c: ReactiveNode): void {
   ++cycle;
   ++evaluationDepth;
   try {
-    const value = (c.fn as () => unknown)();
+    const fn = c.fn as () => unknown;
+    // First runs and re-runs call from two sites: V8's call feedback is per site, so the re-run
+    // site sees only the computeds that actually update and can stay monomorphic on a hot path.
+    const value = (c.flags & UNSET) !== 0 ? fn() : fn();
     const flags = c.flags;
     if ((flags & (HAS_ERROR | UNSET)) !== 0) {
       c.flags = flags & ~(HAS_ERROR | UNSET);
@@ -574,7 +577,7 @@ function runQueued(e: ReactiveNode): void {
   }
 }
 
-function runEffect(e: ReactiveNode): void {
+function runEffect(e: ReactiveNode, first = false): void {
   if ((e.flags & HAS_CHILDREN) !== 0) disposeChildren(e);
   const cleanup = e.current;
   if (cleanup !== undefined) {
@@ -591,7 +594,9 @@ function runEffect(e: ReactiveNode): void {
   e.flags = EFFECT | WATCHED | RUNNING;
   ++cycle;
   try {
-    const result = (e.fn as () => unknown)();
+    const fn = e.fn as () => unknown;
+    // Two call sites, as in updateComputed: the first run's and the re-runs'.
+    const result = first ? fn() : fn();
     if (typeof result === 'function') e.current = result;
   } finally {
     evaluationDepth = prevDepth;
@@ -675,6 +680,14 @@ function link(dep: ReactiveNode, sub: ReactiveNode): void {
     sub.depsTail = nextDep;
     return;
   }
+  addLink(dep, sub, prevDep, nextDep);
+}
+
+/**
+ * The slow half of {@link link}, apart so that the reuse checks above stay small enough for V8 to
+ * inline into every read.
+ */
+function addLink(dep: ReactiveNode, sub: ReactiveNode, prevDep: Link | undefined, nextDep: Link | undefined): void {
   const prevSub = dep.subsTail;
   if (prevSub !== undefined && prevSub.cycle === cycle && prevSub.sub === sub) return;
   // Read earlier in this run, out of order (a branch read between two reads of one signal)?
