@@ -153,3 +153,90 @@ export class PageStaging {
     return this.base;
   }
 }
+
+/** From this many staged pages on, a transaction finds a page through a Map instead of a scan. */
+const INDEX_FROM = 16;
+
+/**
+ * What one transaction staged, page by page, in staging order. Most transactions stage one or two
+ * pages (a commit, a one-hop wave), and a Map per transaction — plus the fresh table `Map.clear`
+ * allocates — cost more than such a commit's other bookkeeping: up to INDEX_FROM pages are found
+ * by a scan of a short array, and only larger transactions build an index. The store reuses these
+ * lists, so the arrays keep their room: `size` says how much of them is in use (setting an array's
+ * length to 0 would give its memory back to V8 and make the next push allocate again).
+ */
+export class StagedPages<T> {
+  /** Page ids in staging order; the first `size` are live. */
+  readonly ids: number[] = [];
+  /** What each page staged, beside its id. */
+  readonly entries: (T | undefined)[] = [];
+  private count = 0;
+  private index: Map<number, number> | null = null;
+  /** order()'s result for short lists, reused. */
+  private readonly sorted: number[] = [];
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Forgets every page (dropping the references), keeping the arrays' room. */
+  reset(): void {
+    const { entries } = this;
+    for (let k = 0; k < this.count; k++) entries[k] = undefined;
+    this.count = 0;
+    this.index = null;
+  }
+
+  /** The position of `pageId`, or -1. */
+  find(pageId: number): number {
+    if (this.index !== null) return this.index.get(pageId) ?? -1;
+    const ids = this.ids;
+    for (let k = 0; k < this.count; k++) if (ids[k] === pageId) return k;
+    return -1;
+  }
+
+  /** Stages a page not staged yet (see {@link find}). */
+  add(pageId: number, entry: T): void {
+    const k = this.count++;
+    if (k < this.ids.length) {
+      this.ids[k] = pageId;
+      this.entries[k] = entry;
+    } else {
+      this.ids.push(pageId);
+      this.entries.push(entry);
+    }
+    if (this.index !== null) this.index.set(pageId, k);
+    else if (k + 1 === INDEX_FROM) {
+      this.index = new Map();
+      for (let i = 0; i <= k; i++) this.index.set(this.ids[i]!, i);
+    }
+  }
+
+  /**
+   * The positions in ascending page-id order: the order the store applies and logs them in. Short
+   * lists are insertion-sorted (into a reused array); long ones sort their ids as a Uint32Array
+   * (numeric without a comparator call per step: a wave stages 100k pages) and map them back
+   * through the index.
+   */
+  order(): ArrayLike<number> {
+    const ids = this.ids;
+    const n = this.count;
+    if (this.index === null) {
+      const order = this.sorted;
+      for (let k = 0; k < n; k++) {
+        const id = ids[k]!;
+        let at = k;
+        while (at > 0 && ids[order[at - 1]!]! > id) {
+          order[at] = order[at - 1]!;
+          at--;
+        }
+        order[at] = k;
+      }
+      return order;
+    }
+    const sorted = Uint32Array.from(ids.slice(0, n)).sort();
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = this.index.get(sorted[i]!)!;
+    return order;
+  }
+}

@@ -47,7 +47,7 @@ import { acquireStoreLock } from './lock.js';
 import type { DirectoryLock } from './lock.js';
 import { RecordCompression, decodeStoreRecord, encodeStoreRecord } from './record.js';
 import { SHARED_CONTROL_BYTES } from './shared-reader.js';
-import { PageStaging, checkRunInputs } from './staging.js';
+import { PageStaging, StagedPages, checkRunInputs } from './staging.js';
 import type { SharedStoreDescriptor } from './shared-reader.js';
 
 const LOCATIONS: readonly PageLocation[] = ['cpu', 'shared', 'mapped', 'gpu'];
@@ -499,27 +499,23 @@ class LivePageStore implements PageStore {
   }
 
   /** @internal Applies the staged deltas as one commit; see the file comment. */
-  commitStaged(staged: ReadonlyMap<number, PlainDelta>): Promise<CommitResult> {
+  commitStaged(staged: StagedPages<PlainDelta>): Promise<CommitResult> {
     try {
       this.checkWritable();
-      if (staged.size === 0) return Promise.resolve({ epoch: this.current, pagesChanged: 0, recordBytes: 0 });
-      const epoch = this.current + 1;
-      // Page ids are u32: a typed-array sort is numeric without a comparator call per step (a
-      // wave commits 100k pages).
       const count = staged.size;
-      const ids = new Uint32Array(count);
-      let k = 0;
-      for (const id of staged.keys()) ids[k++] = id;
-      if (count > 1) ids.sort();
+      if (count === 0) return Promise.resolve({ epoch: this.current, pagesChanged: 0, recordBytes: 0 });
+      const epoch = this.current + 1;
+      const order = staged.order();
+      const entries = staged.entries;
       const applied: { slot: Slot; delta: BoundDelta; prevEpoch: number }[] = [];
       const deltas: BoundDelta[] = [];
       let payload: Uint8Array;
       this.beginWrite();
       try {
         for (let i = 0; i < count; i++) {
-          const id = ids[i] as number;
-          const slot = this.slotOf(id, 'commit');
-          const delta = this.applyTo(slot, staged.get(id) as PlainDelta);
+          const at = order[i] as number;
+          const slot = this.slotOf(staged.ids[at] as number, 'commit');
+          const delta = this.applyTo(slot, entries[at] as PlainDelta);
           applied.push({ slot, delta, prevEpoch: slot.epoch });
           deltas.push(delta);
         }
@@ -995,6 +991,12 @@ const spareStagings: PageStaging[] = [];
 const SPARE_STAGINGS = 256;
 /** Of those, how many may hold buffers grown past the default sizes (the rest must be small). */
 const SPARE_LARGE_STAGINGS = 16;
+/**
+ * Page lists of ended transactions, for the next ones (a transaction's two small arrays cost more
+ * than a one-page commit's other bookkeeping). Lists that held more pages are dropped.
+ */
+const spareStagedPages: StagedPages<PageStaging | PlainDelta>[] = [];
+const SPARE_STAGED_PAGES_MAX = 1024;
 
 /** A page as a checkpoint at `at` sees it (see CheckpointPage); its epoch is the last change at or before `at`. */
 class CheckpointSlot implements CheckpointPage {
@@ -1031,7 +1033,7 @@ class StoreTransaction implements Transaction {
    * itself (a wave stages one whole image per derived page, and a staging per page would cost
    * more than the page); runs, or a second stage, go through a {@link PageStaging}.
    */
-  private readonly staged = new Map<number, PageStaging | PlainDelta>();
+  private readonly staged: StagedPages<PageStaging | PlainDelta> = spareStagedPages.pop() ?? new StagedPages();
   private done = false;
 
   constructor(
@@ -1049,25 +1051,39 @@ class StoreTransaction implements Transaction {
       return;
     }
     const delta = this.store.deltaFor(pageId, change);
-    if (this.staged.has(pageId)) this.stagingOf(pageId, delta.size).addDelta(delta);
-    else this.staged.set(pageId, delta);
+    if (this.staged.find(pageId) >= 0) this.stagingOf(pageId, delta.size).addDelta(delta);
+    else this.staged.add(pageId, delta);
   }
 
   private stagingOf(pageId: number, size: number): PageStaging {
-    const had = this.staged.get(pageId);
+    const at = this.staged.find(pageId);
+    const had = at >= 0 ? this.staged.entries[at] : undefined;
     if (had instanceof PageStaging) return had;
     let staging = spareStagings.pop();
     if (staging === undefined) staging = new PageStaging(pageId, size);
     else staging.reset(pageId, size);
     if (had !== undefined) staging.addDelta(had);
-    this.staged.set(pageId, staging);
+    if (at >= 0) this.staged.entries[at] = staging;
+    else this.staged.add(pageId, staging);
     return staging;
   }
 
   /** Hands the stagings back for reuse; the deltas they gave out own their memory. */
   private releaseStagings(): void {
-    for (const staging of this.staged.values()) if (staging instanceof PageStaging) this.release(staging);
-    this.staged.clear();
+    const { entries, size } = this.staged;
+    for (let k = 0; k < size; k++) {
+      const staging = entries[k];
+      if (staging instanceof PageStaging) this.release(staging);
+    }
+    this.recycle();
+  }
+
+  /** Hands the page list back for the next transaction (this one has ended and holds nothing). */
+  private recycle(): void {
+    const staged = this.staged;
+    if (staged.size > SPARE_STAGED_PAGES_MAX) return;
+    staged.reset();
+    if (spareStagedPages.length < 2) spareStagedPages.push(staged);
   }
 
   private release(staging: PageStaging): void {
@@ -1085,21 +1101,23 @@ class StoreTransaction implements Transaction {
       return Promise.reject(error as Error);
     }
     this.markDone();
-    // Each staging is replaced by its result in the same map (setting a present key does not
-    // disturb the iteration): no second map of every page (a wave commits 100k).
+    // Each staging is replaced by its result in place: no second list of every page (a wave
+    // commits 100k).
     const staged = this.staged;
+    const entries = staged.entries;
     try {
-      for (const [id, entry] of staged) {
+      for (let k = 0; k < staged.size; k++) {
+        const entry = entries[k];
         if (!(entry instanceof PageStaging)) continue;
-        staged.set(id, entry.result());
+        entries[k] = entry.result();
         this.release(entry);
       }
     } catch (error) {
       this.releaseStagings();
       return Promise.reject(error as Error);
     }
-    const committed = this.store.commitStaged(staged as Map<number, PlainDelta>);
-    staged.clear();
+    const committed = this.store.commitStaged(staged as StagedPages<PlainDelta>);
+    this.recycle();
     return committed;
   }
 

@@ -8,10 +8,10 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- node ids popped from the worklist are registered nodes */
 import { DagCycleError, DagError, ShadowPageGraph } from '@mmsb/dag';
 import type { TopologicalWorklist } from '@mmsb/dag';
-import { diffDelta, isPageError } from '@mmsb/page';
+import { denseDelta, diffDelta, isPageError } from '@mmsb/page';
 import type { PageChange, PageInfo, PageStore, Transaction } from '@mmsb/page';
 import { DerivedPageError } from './errors.js';
-import { applyChange, bytesEqual, copyImage, imageOf } from './internal/images.js';
+import { applyChange, bytesEqual, copyImage, ImageTable, imageOf } from './internal/images.js';
 import {
   MAX_KEY_BYTES,
   NO_NEXT_PAGE,
@@ -132,7 +132,7 @@ export class DerivedPages {
   /** The open transaction, if any; the wave state below belongs to it. */
   private open: EngineTransaction | null = null;
   /** New images of the pages changed in the current wave (sources staged, derived recomputed). */
-  private readonly images = new Map<number, Uint8Array>();
+  private readonly images = new ImageTable();
   private readonly changedSources: number[] = [];
   /** The last epoch the engine accounts for; a store epoch past it means commits behind its back. */
   private seenEpoch: number;
@@ -359,8 +359,9 @@ export class DerivedPages {
     // Nothing staged: the store writes no record and takes no epoch, which is no failure.
     const outcome = epoch === baseEpoch + 1 || (tx.staged === 0 && wave.recomputed === 0) ? 'committed' : 'aborted';
     if (outcome === 'committed') {
-      this.pendingSources.clear();
-      this.pendingSeeds.clear();
+      // Set.clear allocates a fresh table: only when there is something to forget.
+      if (this.pendingSources.size > 0) this.pendingSources.clear();
+      if (this.pendingSeeds.size > 0) this.pendingSeeds.clear();
     }
     this.seenEpoch = epoch;
     this.endTransaction(tx);
@@ -372,8 +373,7 @@ export class DerivedPages {
   /** @internal */
   endTransaction(tx: EngineTransaction): void {
     if (this.open === tx) this.open = null;
-    // Map.clear allocates a fresh table: skip it when the wave left nothing.
-    if (this.images.size > 0) this.images.clear();
+    this.images.clear();
     this.changedSources.length = 0;
   }
 
@@ -388,12 +388,12 @@ export class DerivedPages {
     const images = this.images;
     worklist.reset();
     const sources = this.changedSources;
-    for (const s of this.pendingSources) {
-      if (!images.has(s)) sources.push(s);
+    if (this.pendingSources.size > 0) {
+      for (const s of this.pendingSources) if (!images.has(s)) sources.push(s);
     }
     for (let i = 0; i < sources.length; i++) worklist.pushDependents(sources[i]!);
-    for (const s of this.pendingSeeds) worklist.push(s);
-    for (const s of extraSeeds) worklist.push(s);
+    if (this.pendingSeeds.size > 0) for (const s of this.pendingSeeds) worklist.push(s);
+    for (let i = 0; i < extraSeeds.length; i++) worklist.push(extraSeeds[i]!);
     if (listening) {
       const seeds = [...new Set([...this.pendingSeeds, ...extraSeeds])];
       this.emit({ type: 'wave-start', wave: id, reason, baseEpoch, sources: sources.slice(), seeds });
@@ -435,7 +435,9 @@ export class DerivedPages {
           continue;
         }
         images.set(pageId, next);
-        storeTx.stage(pageId, next.length <= STAGE_WHOLE_BYTES ? next : diffDelta(pageId, current, next));
+        // `next` is the engine's own copy, never written again: staged as a delta, it is handed to
+        // the store as is (whole bytes would be copied once more).
+        storeTx.stage(pageId, next.length <= STAGE_WHOLE_BYTES ? denseDelta(pageId, next) : diffDelta(pageId, current, next));
         recomputed++;
         if (listening) this.emit({ type: 'node-recomputed', wave: id, pageId, key: node.key, durationMs: now() - t0 });
         worklist.pushDependents(pageId);

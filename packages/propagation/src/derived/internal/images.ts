@@ -33,6 +33,40 @@ export function copyImage(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * The new images of one wave, by page id. A Map would do, but `Map.clear` allocates a fresh table
+ * and a one-hop wave clears after every commit; here clearing forgets only the ids it was given.
+ * Page ids are small integers handed out in order, so the slots array stays dense.
+ */
+export class ImageTable {
+  private readonly slots: (Uint8Array | undefined)[] = [];
+  private readonly ids: number[] = [];
+
+  /** How many pages have an image. */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  get(pageId: number): Uint8Array | undefined {
+    return this.slots[pageId];
+  }
+
+  has(pageId: number): boolean {
+    return this.slots[pageId] !== undefined;
+  }
+
+  set(pageId: number, image: Uint8Array): void {
+    if (this.slots[pageId] === undefined) this.ids.push(pageId);
+    this.slots[pageId] = image;
+  }
+
+  clear(): void {
+    const { slots, ids } = this;
+    for (let i = 0; i < ids.length; i++) slots[ids[i]!] = undefined;
+    ids.length = 0;
+  }
+}
+
 /** Whether `a` and `b` hold the same bytes. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   const n = a.length;
