@@ -53,6 +53,7 @@ export type { InspectOptions, ReplayOptions, VerifyOptions } from './replay/repl
 export type {
   CheckpointInfo,
   CommitResult,
+  CommittedDeltas,
   Durability,
   InspectReport,
   PageChange,

@@ -145,8 +145,22 @@ export interface PageStore {
   digest(options?: { readonly epoch?: number }): Promise<string>;
   /** Per changed page, one bound delta taking `fromEpoch` to `toEpoch`, sorted by page id. */
   diff(fromEpoch: number, toEpoch: number): Promise<readonly Delta[]>;
+  /**
+   * The commits after `fromEpoch` up to `toEpoch`, one at a time in epoch order, each with its
+   * bound deltas sorted by page id: one pass over the log, where `diff(e - 1, e)` per epoch would
+   * search the log again for every epoch. Errors as `diff` (EPOCH_STALE when the log no longer
+   * holds `fromEpoch + 1`, before anything is yielded).
+   */
+  commits(fromEpoch: number, toEpoch: number): AsyncIterable<CommittedDeltas>;
   /** Waits for commits in flight and checkpoint retention, optionally checkpoints, releases the lock; idempotent. */
   close(options?: { readonly checkpoint?: boolean }): Promise<void>;
+}
+
+/** One commit as {@link PageStore.commits} gives it. */
+export interface CommittedDeltas {
+  readonly epoch: number;
+  /** One bound delta per page the commit changed, sorted by page id (owning their memory). */
+  readonly deltas: readonly Delta[];
 }
 
 /** Called during long work (replay, checkpoint, verify) so a caller can draw a progress bar. */

@@ -30,6 +30,7 @@ import type { TLogRecord } from '../tlog/tlog.js';
 import type {
   CheckpointInfo,
   CommitResult,
+  CommittedDeltas,
   Durability,
   PageChange,
   PageInfo,
@@ -73,6 +74,11 @@ interface Slot {
   readonly seq: { readonly words: Int32Array; readonly index: number } | null;
   /** Versions newer than the oldest pinned snapshot, oldest first; empty when nothing is pinned. */
   chain: Version[];
+  /**
+   * The host view of the page, made on first use and kept: a page's memory never moves while its
+   * slot lives (the handle is fixed), and a view per read or commit costs a typed-array object.
+   */
+  view: Uint8Array | null;
 }
 
 interface InFlight {
@@ -343,7 +349,7 @@ class LivePageStore implements PageStore {
     this.checkOpen();
     const slot = this.slotOf(pageId, 'view');
     if (slot.onDevice) throw invalid(`view: page ${pageId} lives in device memory, which has no host view; use read()`);
-    return this.allocator.view(slot.handle);
+    return this.hostView(slot);
   }
 
   snapshot(): Snapshot {
@@ -371,7 +377,7 @@ class LivePageStore implements PageStore {
       const views = new Map<number, Uint8Array>();
       for (const id of this.ids) {
         const slot = this.slotAt(id);
-        views.set(id, slot.onDevice ? this.copyOf(slot) : this.allocator.view(slot.handle));
+        views.set(id, slot.onDevice ? this.copyOf(slot) : this.hostView(slot));
       }
       return digestOf(this.ids.map((id) => this.slotAt(id)), (id) => views.get(id) ?? new Uint8Array(0));
     }
@@ -406,6 +412,26 @@ class LivePageStore implements PageStore {
       throw new PageError('EPOCH_STALE', `diff: the log no longer holds epoch ${expect} (it starts at ${String(this.log.firstEpoch)}); checkpoints keep states, not the deltas between them`);
     }
     return [...merged.keys()].sort((a, b) => a - b).map((id) => merged.get(id) as PlainDelta);
+  }
+
+  async *commits(fromEpoch: number, toEpoch: number): AsyncGenerator<CommittedDeltas> {
+    this.checkOpen();
+    checkEpochArg(fromEpoch, 'commits', 'fromEpoch');
+    checkEpochArg(toEpoch, 'commits', 'toEpoch');
+    if (fromEpoch > toEpoch) throw invalid(`commits: fromEpoch ${fromEpoch} is after toEpoch ${toEpoch}`);
+    if (toEpoch > this.current) throw new PageError('EPOCH_FUTURE', `commits: epoch ${toEpoch} is after the last commit ${this.current}`);
+    if (fromEpoch === toEpoch) return;
+    await this.settled(toEpoch);
+    let expect = fromEpoch + 1;
+    for await (const r of this.log.scan(fromEpoch + 1, toEpoch)) {
+      if (r.epoch !== expect) break;
+      // Decoded as copies: the payload is a view of the scan's reused read buffer.
+      yield { epoch: r.epoch, deltas: decodeStoreRecord(r.payload, r.epoch).deltas };
+      expect++;
+    }
+    if (expect !== toEpoch + 1) {
+      throw new PageError('EPOCH_STALE', `commits: the log no longer holds epoch ${expect} (it starts at ${String(this.log.firstEpoch)}); checkpoints keep states, not the deltas between them`);
+    }
   }
 
   // ---- writing -------------------------------------------------------------------------------
@@ -716,6 +742,7 @@ class LivePageStore implements PageStore {
     if (slot.id < this.denseSlots.length) this.denseSlots[slot.id] = undefined;
     this.ids = this.ids.filter((id) => id !== slot.id);
     this.chained.delete(slot);
+    slot.view = null;
     this.allocator.free(slot.handle);
   }
 
@@ -754,7 +781,7 @@ class LivePageStore implements PageStore {
       const d = this.allocator.sharedDescriptor(handle);
       seq = { words: new Int32Array(d.seqBuffer), index: d.seqIndex };
     }
-    return { id, size, location, createdEpoch, epoch: createdEpoch, handle, onDevice, seq, chain: [] };
+    return { id, size, location, createdEpoch, epoch: createdEpoch, handle, onDevice, seq, chain: [], view: null };
   }
 
   private writeWhole(slot: Slot, bytes: Uint8Array): void {
@@ -767,7 +794,12 @@ class LivePageStore implements PageStore {
       this.allocator.read(slot.handle, out, 0);
       return out;
     }
-    return this.allocator.view(slot.handle).slice();
+    return this.hostView(slot).slice();
+  }
+
+  /** The page's host view (not for device pages), kept on the slot. */
+  private hostView(slot: Slot): Uint8Array {
+    return (slot.view ??= this.allocator.view(slot.handle));
   }
 
   /** Applies `delta` to the page, under its own seqlock word when shared; returns it bound. */
@@ -778,7 +810,7 @@ class LivePageStore implements PageStore {
       this.allocator.write(slot.handle, host, 0);
       return bound;
     }
-    const view = this.allocator.view(slot.handle);
+    const view = this.hostView(slot);
     const seq = slot.seq;
     if (seq === null) return applyDelta(view, delta);
     let s = Atomics.load(seq.words, seq.index);

@@ -123,6 +123,13 @@ describe('checkpoints', () => {
     const digest = await s.digest();
     // History before the oldest kept checkpoint is gone from the log: EPOCH_STALE.
     expect(isPageError(await refusal(() => s.read(2, { epoch: 3 })), 'EPOCH_STALE')).toBe(true);
+    expect(isPageError(await refusal(() => s.diff(2, 3)), 'EPOCH_STALE')).toBe(true);
+    const stale: number[] = [];
+    const error = await refusal(async () => {
+      for await (const c of s.commits(2, 5)) stale.push(c.epoch);
+    });
+    // Refused before anything is yielded.
+    expect(isPageError(error, 'EPOCH_STALE') && stale.length === 0, String(error)).toBe(true);
     expect(await s.read(2, { epoch: epochs[2] ?? 0 })).toBeInstanceOf(Uint8Array);
     await s.close({ checkpoint: true });
     const again = await openOn(fs);

@@ -405,6 +405,54 @@ describe('diff', () => {
   });
 });
 
+describe('commits', () => {
+  test('yields each commit after fromEpoch with its deltas, which replay every epoch exactly', async () => {
+    const s = await fresh();
+    const a = await s.createPage({ size: 16 });
+    const b = await s.createPage({ size: 16 });
+    await s.update(b.id, [{ offset: 0, bytes: new Uint8Array([1, 2]) }]);
+    const tx = s.begin();
+    tx.stage(b.id, [{ offset: 1, bytes: new Uint8Array([9, 9]) }]);
+    tx.stage(a.id, new Uint8Array(16).fill(4));
+    await tx.commit();
+    await s.update(a.id, [{ offset: 8, bytes: new Uint8Array([3]) }]);
+    const seen: number[] = [];
+    for await (const { epoch, deltas } of s.commits(2, 5)) {
+      seen.push(epoch);
+      // Sorted by page id, and each equal to the one-epoch diff.
+      expect(deltas.map((d) => d.pageId)).toEqual([...deltas.map((d) => d.pageId)].sort((x, y) => x - y));
+      expect(deltas).toEqual(await s.diff(epoch - 1, epoch));
+      const { applyDelta } = await import('../../src/index.js');
+      for (const d of deltas) {
+        const before = await s.read(d.pageId, { epoch: epoch - 1 });
+        applyDelta(before, d);
+        expect(before).toEqual(await s.read(d.pageId, { epoch }));
+      }
+    }
+    expect(seen).toEqual([3, 4, 5]);
+    const none: number[] = [];
+    for await (const c of s.commits(5, 5)) none.push(c.epoch);
+    expect(none).toEqual([]);
+  });
+  test('refuses bad ranges with the codes of diff', async () => {
+    const s = await fresh();
+    const a = await s.createPage({ size: 8 });
+    await s.update(a.id, new Uint8Array(8).fill(1));
+    const drain = async (from: number, to: number): Promise<void> => {
+      for await (const c of s.commits(from, to)) void c;
+    };
+    const cases: [string, () => Promise<void>][] = [
+      ['EPOCH_FUTURE', () => drain(0, 3)],
+      ['INVALID_ARGUMENT', () => drain(2, 1)],
+      ['INVALID_ARGUMENT', () => drain(-1, 1)],
+    ];
+    for (const [code, call] of cases) {
+      const error = await refusal(call);
+      expect(isPageError(error, code as 'INVALID_ARGUMENT'), `${code}: ${String(error)}`).toBe(true);
+    }
+  });
+});
+
 describe('recovery', () => {
   test('reopening keeps exactly the acknowledged commits, bytes and page table', async () => {
     const s = await fresh({ durability: 'sync' });

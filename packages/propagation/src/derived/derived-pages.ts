@@ -133,7 +133,12 @@ export class DerivedPages {
   private open: EngineTransaction | null = null;
   /** New images of the pages changed in the current wave (sources staged, derived recomputed). */
   private readonly images = new ImageTable();
+  /**
+   * The sources staged in the open transaction: the first `changedCount` entries (the array keeps
+   * its room between waves; emptying it by `length = 0` would make the next push allocate).
+   */
   private readonly changedSources: number[] = [];
+  private changedCount = 0;
   /** The last epoch the engine accounts for; a store epoch past it means commits behind its back. */
   private seenEpoch: number;
   /** Caught-up changes not yet propagated (commits made behind the engine's back). */
@@ -337,9 +342,15 @@ export class DerivedPages {
     if (image === undefined) {
       image = copyImage(this.bytesOf(pageId)!);
       this.images.set(pageId, image);
-      this.changedSources.push(pageId);
+      this.addChangedSource(pageId);
     }
     applyChange(image, pageId, change);
+  }
+
+  private addChangedSource(pageId: number): void {
+    const k = this.changedCount++;
+    if (k < this.changedSources.length) this.changedSources[k] = pageId;
+    else this.changedSources.push(pageId);
   }
 
   /** @internal Runs the wave of `tx` and commits it; the store's pages hold the result on return. */
@@ -374,7 +385,7 @@ export class DerivedPages {
   endTransaction(tx: EngineTransaction): void {
     if (this.open === tx) this.open = null;
     this.images.clear();
-    this.changedSources.length = 0;
+    this.changedCount = 0;
   }
 
   // ---- the wave -------------------------------------------------------------------------------
@@ -389,14 +400,15 @@ export class DerivedPages {
     worklist.reset();
     const sources = this.changedSources;
     if (this.pendingSources.size > 0) {
-      for (const s of this.pendingSources) if (!images.has(s)) sources.push(s);
+      for (const s of this.pendingSources) if (!images.has(s)) this.addChangedSource(s);
     }
-    for (let i = 0; i < sources.length; i++) worklist.pushDependents(sources[i]!);
+    const sourceCount = this.changedCount;
+    for (let i = 0; i < sourceCount; i++) worklist.pushDependents(sources[i]!);
     if (this.pendingSeeds.size > 0) for (const s of this.pendingSeeds) worklist.push(s);
     for (let i = 0; i < extraSeeds.length; i++) worklist.push(extraSeeds[i]!);
     if (listening) {
       const seeds = [...new Set([...this.pendingSeeds, ...extraSeeds])];
-      this.emit({ type: 'wave-start', wave: id, reason, baseEpoch, sources: sources.slice(), seeds });
+      this.emit({ type: 'wave-start', wave: id, reason, baseEpoch, sources: sources.slice(0, sourceCount), seeds });
     }
     let recomputed = 0;
     let cutoffs = 0;

@@ -96,8 +96,8 @@ export async function replayDerivedPages(store: PageStore, options: DerivedRepla
 
   const mismatches: DerivedMismatch[] = [];
   let recomputed = 0;
-  for (let epoch = fromEpoch + 1; epoch <= toEpoch; epoch++) {
-    const deltas = await store.diff(epoch - 1, epoch);
+  // One pass over the log: commit by commit (diff per epoch would search the log for each).
+  for await (const { epoch, deltas } of store.commits(fromEpoch, toEpoch)) {
     const before = new Map<number, Uint8Array>();
     const derivedDeltas = [];
     let registryTouched = false;

@@ -40,11 +40,13 @@ export function copyImage(bytes: Uint8Array): Uint8Array {
  */
 export class ImageTable {
   private readonly slots: (Uint8Array | undefined)[] = [];
+  /** The ids set since the last clear: the first `count` (the array keeps its room across clears). */
   private readonly ids: number[] = [];
+  private count = 0;
 
   /** How many pages have an image. */
   get size(): number {
-    return this.ids.length;
+    return this.count;
   }
 
   get(pageId: number): Uint8Array | undefined {
@@ -56,14 +58,18 @@ export class ImageTable {
   }
 
   set(pageId: number, image: Uint8Array): void {
-    if (this.slots[pageId] === undefined) this.ids.push(pageId);
+    if (this.slots[pageId] === undefined) {
+      if (this.count < this.ids.length) this.ids[this.count] = pageId;
+      else this.ids.push(pageId);
+      this.count++;
+    }
     this.slots[pageId] = image;
   }
 
   clear(): void {
     const { slots, ids } = this;
-    for (let i = 0; i < ids.length; i++) slots[ids[i]!] = undefined;
-    ids.length = 0;
+    for (let i = 0; i < this.count; i++) slots[ids[i]!] = undefined;
+    this.count = 0;
   }
 }
 
