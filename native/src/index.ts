@@ -10,6 +10,7 @@ export {
   compareBytes,
   copyBytes,
   crc32c,
+  crc32cRange,
   diffPages,
   kernels,
   nativeKernels,

@@ -1,9 +1,10 @@
 // The kernel set this process uses: native when the binary loaded, the TS twin otherwise. The
 // top-level functions forward to it so callers need not care which.
 import type { Kernels, SparseRuns } from './api.js';
+import { NativeError } from './errors.js';
 import { loaded } from './internal/loader.js';
 import { makeNativeKernels } from './internal/native-kernels.js';
-import { tsKernels } from './internal/ts-kernels.js';
+import { checkUint, crc32cOfRange, tsKernels } from './internal/ts-kernels.js';
 
 /** The native kernels, or null when the binary did not load (see `capabilities().reason`). */
 export const nativeKernels: Kernels | null = loaded.binding === null || loaded.stage === null ? null : makeNativeKernels(loaded.binding, loaded.stage);
@@ -50,4 +51,23 @@ export function xorInto(dst: Uint8Array, src: Uint8Array): void {
 /** CRC32C (Castagnoli) of `data`, continuing from `seed` (the CRC of the preceding bytes; 0 to start). */
 export function crc32c(data: Uint8Array, seed?: number): number {
   return kernels.crc32c(data, seed);
+}
+
+/** Below this many bytes a range is checksummed in JS: cheaper than a view and a Node-API call. */
+const JS_CRC32C_RANGE_BELOW = 64;
+
+/**
+ * CRC32C of `data[start, end)`, continuing from `seed`: the same as
+ * `crc32c(data.subarray(start, end), seed)` without making the view (a log frame checksums a
+ * 28-byte header and its payload, each a range of one buffer). Bounds outside `data` →
+ * INVALID_ARGUMENT.
+ */
+export function crc32cRange(data: Uint8Array, start: number, end: number, seed = 0): number {
+  if (!(data instanceof Uint8Array)) throw new NativeError('INVALID_ARGUMENT', 'crc32cRange: data must be a Uint8Array');
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start > end || end > data.length) {
+    throw new NativeError('INVALID_ARGUMENT', `crc32cRange: [${String(start)}, ${String(end)}) is not a range of the ${data.length} bytes`);
+  }
+  const from = checkUint(seed, 'crc32cRange', 'seed', 0xffff_ffff, 0);
+  if (end - start < JS_CRC32C_RANGE_BELOW) return crc32cOfRange(data, start, end, from);
+  return kernels.crc32c(data.subarray(start, end), from);
 }

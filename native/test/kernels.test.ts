@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   applySparseRuns,
   crc32c,
+  crc32cRange,
   DEFAULT_MERGE_GAP,
   kernels,
   type Kernels,
@@ -305,6 +306,29 @@ describe.runIf(nativeKernels !== null).each(levels)('native kernels at SIMD leve
         }),
       );
     });
+  });
+});
+
+describe('crc32cRange', () => {
+  test('equals crc32c of the subarray, on both sides of the length where it stops running in JS', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.nat(), fc.nat(), fc.nat({ max: 0xffff_ffff }), (data, a, b, seed) => {
+        const start = data.length === 0 ? 0 : a % (data.length + 1);
+        const end = start + (data.length - start === 0 ? 0 : b % (data.length - start + 1));
+        expect(crc32cRange(data, start, end, seed)).toBe(crc32c(data.subarray(start, end), seed));
+        expect(crc32cRange(data, start, end)).toBe(tsKernels.crc32c(data.subarray(start, end)));
+      }),
+    );
+    expect(crc32cRange(encoder.encode('xx123456789yy'), 2, 11)).toBe(0xe3069283);
+  });
+  test('refuses ranges outside the bytes and bad seeds', () => {
+    const u8 = new Uint8Array(16);
+    expect(codeOf(() => crc32cRange(u8, 4, 17))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => crc32cRange(u8, 5, 4))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => crc32cRange(u8, -1, 4))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => crc32cRange(u8, 0.5, 4))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => crc32cRange(u8, 0, 4, -1))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => crc32cRange([1, 2] as unknown as Uint8Array, 0, 1))).toBe('INVALID_ARGUMENT');
   });
 });
 

@@ -245,10 +245,14 @@ const T = makeCrc32cTable();
 
 function crc32c(data: Uint8Array, seed?: number): number {
   checkU8(data, 'crc32c', 'data');
-  let crc = ~checkUint(seed, 'crc32c', 'seed', MAX_U32, 0);
-  const n = data.length;
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
+  return crc32cOfRange(data, 0, data.length, checkUint(seed, 'crc32c', 'seed', MAX_U32, 0));
+}
+
+/** CRC32C of `data[start, end)` continuing from `seed`, unchecked: the callers check the arguments. */
+export function crc32cOfRange(data: Uint8Array, start: number, end: number, seed: number): number {
+  let crc = ~seed;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
     const lo = crc ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
     crc =
       T[1792 + (lo & 0xff)]! ^
@@ -260,7 +264,7 @@ function crc32c(data: Uint8Array, seed?: number): number {
       T[256 + data[i + 6]!]! ^
       T[data[i + 7]!]!;
   }
-  for (; i < n; i++) crc = T[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  for (; i < end; i++) crc = T[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;
 }
 

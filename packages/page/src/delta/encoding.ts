@@ -1,6 +1,6 @@
 // Deltas as bytes: one delta, or a batch (a TLog record's payload, a transaction's content), in a
 // frame with a format byte, an optional codec and a CRC32C. Layout: docs/formats/delta.md.
-import { crc32c } from '@mmsb/native';
+import { crc32c, crc32cRange } from '@mmsb/native';
 import { PageError } from '../errors.js';
 import { CODEC_NONE, codecId, codecOfId, compressBytes, decompressBytes, isDeltaCodec } from './codec.js';
 import { toPlainDelta } from './plain.js';
@@ -165,11 +165,12 @@ export function encodeDeltaBatchAfter(prefix: number, deltas: readonly Delta[], 
   }
   let length = 4;
   // Each before-image is scanned for all-zero once, for both the length and the write.
-  const zeros: boolean[] = [];
-  for (const delta of deltas) {
+  const zeros = new Array<boolean>(deltas.length);
+  for (let k = 0; k < deltas.length; k++) {
+    const delta = deltas[k] as Delta;
     toPlainDelta(delta, 'encodeDeltaBatch');
     const zero = zeroBefore(delta);
-    zeros.push(zero);
+    zeros[k] = zero;
     length += recordLength(delta, zero);
   }
   if (deltas.length > 0xffff_ffff) throw new PageError('INVALID_ARGUMENT', `encodeDeltaBatch: ${deltas.length} deltas exceed the 2^32 − 1 a batch holds`);
@@ -188,7 +189,7 @@ export function encodeDeltaBatchAfter(prefix: number, deltas: readonly Delta[], 
     view.setUint32(bodyAt, deltas.length, true);
     let at = bodyAt + 4;
     for (let k = 0; k < deltas.length; k++) at = writeRecord(deltas[k] as Delta, out, view, at, zeros[k]);
-    view.setUint32(at, crc32c(out.subarray(prefix, at)), true);
+    view.setUint32(at, crc32cRange(out, prefix, at), true);
     return out;
   }
   const body = new Uint8Array(length);

@@ -533,24 +533,30 @@ class LivePageStore implements PageStore {
       const epoch = this.current + 1;
       const order = staged.order();
       const entries = staged.entries;
-      const applied: { slot: Slot; delta: BoundDelta; prevEpoch: number }[] = [];
-      const deltas: BoundDelta[] = [];
+      // Sized up front: `[]` grown by push starts with room for 17, which costs more than a
+      // one-page commit's bookkeeping.
+      const applied = new Array<{ slot: Slot; delta: BoundDelta; prevEpoch: number }>(count);
+      const deltas = new Array<BoundDelta>(count);
+      let done = 0;
       let payload: Uint8Array;
       this.beginWrite();
       try {
-        for (let i = 0; i < count; i++) {
-          const at = order[i] as number;
+        for (; done < count; done++) {
+          const at = order[done] as number;
           const slot = this.slotOf(staged.ids[at] as number, 'commit');
           const delta = this.applyTo(slot, entries[at] as PlainDelta);
-          applied.push({ slot, delta, prevEpoch: slot.epoch });
-          deltas.push(delta);
+          applied[done] = { slot, delta, prevEpoch: slot.epoch };
+          deltas[done] = delta;
         }
         payload = encodeStoreRecord([], deltas, this.compress, this.recordCompression);
         if (payload.byteLength > FORMAT_MAX_PAYLOAD_BYTES) {
           throw invalid(`commit: the record is ${payload.byteLength} bytes, over the log's ${FORMAT_MAX_PAYLOAD_BYTES}; split the transaction`);
         }
       } catch (error) {
-        for (const a of applied.reverse()) this.applyTo(a.slot, invertDelta(a.delta));
+        for (let k = Math.min(done, count) - 1; k >= 0; k--) {
+          const a = applied[k] as { slot: Slot; delta: BoundDelta };
+          this.applyTo(a.slot, invertDelta(a.delta));
+        }
         this.endWrite();
         throw error;
       }
