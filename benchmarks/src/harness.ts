@@ -66,6 +66,8 @@ export interface CaseResult {
   readonly peers: readonly Measurement[];
   /** mmsb rate / peer rate: above 1 means MMSB is faster. */
   readonly ratio: number;
+  /** How the ratio's peer was chosen (see {@link BenchCase.ratioAgainst}). */
+  readonly ratioAgainst: 'peer' | 'best';
   readonly goal: Goal | null;
   readonly goalMet: boolean | null;
   readonly note: string | null;
@@ -75,6 +77,20 @@ export interface CaseResult {
 export interface SuiteOptions {
   readonly timeMs: number;
   readonly rounds: number;
+  /** Fresh processes the suite ran in, their rounds pooled (see {@link mergeForks}); 1 when absent. */
+  readonly forks?: number;
+}
+
+/** A suite's results file. */
+export interface SuiteReport {
+  readonly suite: string;
+  readonly machine: Record<string, unknown>;
+  readonly node: string;
+  readonly commit: string | null;
+  readonly date: string;
+  readonly options: SuiteOptions;
+  readonly context: Record<string, unknown>;
+  readonly cases: readonly CaseResult[];
 }
 
 const median = (values: readonly number[]): number => {
@@ -133,6 +149,52 @@ async function measure(contender: Contender, c: BenchCase, options: SuiteOptions
   rounds.push(await measureRound(contender, c.workPerCall, options.timeMs, c.iterations ?? 16));
 }
 
+function toMeasurement(name: string, rounds: readonly number[]): Measurement {
+  const perSecond = median(rounds);
+  return { name, perSecond, nsPerUnit: 1e9 / perSecond, rounds };
+}
+
+function caseResult(name: string, unit: 'bytes' | 'ops', mmsb: Measurement, peers: readonly Measurement[], ratioAgainst: 'peer' | 'best', goal: Goal | null, note: string | null): CaseResult {
+  const peer = ratioAgainst === 'best' ? peers.reduce((best, m) => (m.perSecond > best.perSecond ? m : best)) : (peers[0] as Measurement);
+  const ratio = mmsb.perSecond / peer.perSecond;
+  return { name, unit, mmsb, peer, peers, ratio, ratioAgainst, goal, goalMet: goal === null ? null : goalMet(goal, ratio, mmsb), note };
+}
+
+/**
+ * One report from the reports of the same suite run in several fresh processes ("forks", as JMH
+ * calls them): every contender's rounds pooled, medians and ratios taken again. A process's JIT
+ * settles on its own inlining and feedback, which moves a fast case by ±20% from one process to
+ * the next; rounds within one process cannot average that out, rounds from several can.
+ */
+export function mergeForks(reports: readonly SuiteReport[]): SuiteReport {
+  const first = reports[0];
+  if (first === undefined) throw new Error('mergeForks: no reports');
+  const cases = first.cases.map((c, index) => {
+    const same = reports.map((r) => r.cases[index]);
+    if (same.some((other) => other?.name !== c.name)) throw new Error(`mergeForks: the forks ran different cases at ${index}`);
+    const pooled = (pick: (r: CaseResult) => Measurement): Measurement =>
+      toMeasurement(
+        pick(c).name,
+        same.flatMap((r) => pick(r as CaseResult).rounds),
+      );
+    const mmsb = pooled((r) => r.mmsb);
+    const peers = c.peers.map((_, k) => pooled((r) => r.peers[k] as Measurement));
+    return caseResult(c.name, c.unit, mmsb, peers, c.ratioAgainst, c.goal, c.note);
+  });
+  return { ...first, date: new Date().toISOString(), options: { ...first.options, forks: reports.length }, cases };
+}
+
+/** Writes a suite's report to results/<suite>.json. */
+export function writeReport(resultsDir: string, report: SuiteReport): void {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `${report.suite}.json`), JSON.stringify(report, null, 2) + '\n');
+}
+
+/** The line printed for a finished case. */
+export function caseLine(index: number, count: number, result: CaseResult): string {
+  return `[${index + 1}/${count}] ${formatCase(result)}`;
+}
+
 /**
  * Runs one case: the contenders alternate round by round so drift hits them alike, and every other
  * round runs them in reverse order, so none always runs first (after a peer's code has shaped the
@@ -152,15 +214,9 @@ export async function runCase(c: BenchCase, options: SuiteOptions): Promise<Case
       const order = round % 2 === 0 ? contenders : [...contenders].reverse();
       for (const { contender, rounds } of order) await measure(contender, c, options, rounds);
     }
-    const toMeasurement = (name: string, rounds: number[]): Measurement => {
-      const perSecond = median(rounds);
-      return { name, perSecond, nsPerUnit: 1e9 / perSecond, rounds };
-    };
     const mmsb = toMeasurement(c.mmsb.name, mmsbRounds);
     const measured = peers.map((p, i) => toMeasurement(p.name, peerRounds[i] as number[]));
-    const peer = c.ratioAgainst === 'best' ? measured.reduce((best, m) => (m.perSecond > best.perSecond ? m : best)) : (measured[0] as Measurement);
-    const ratio = mmsb.perSecond / peer.perSecond;
-    return { name: c.name, unit: c.unit, mmsb, peer, peers: measured, ratio, goal: c.goal ?? null, goalMet: goalMet(c.goal, ratio, mmsb), note: c.note ?? null };
+    return caseResult(c.name, c.unit, mmsb, measured, c.ratioAgainst ?? 'peer', c.goal ?? null, c.note ?? null);
   } finally {
     await c.teardown?.();
   }
@@ -187,11 +243,10 @@ export async function runSuite(
   for (const [index, c] of cases.entries()) {
     const result = await runCase(c, options);
     results.push(result);
-    console.log(`[${index + 1}/${cases.length}] ${formatCase(result)}`);
+    console.log(caseLine(index, cases.length, result));
   }
-  mkdirSync(resultsDir, { recursive: true });
   const cpu = cpus()[0];
-  const report = {
+  const report: SuiteReport = {
     suite,
     machine: { cpu: cpu?.model ?? 'unknown', cores: cpus().length, memoryBytes: totalmem(), platform: process.platform, arch: process.arch },
     node: process.version,
@@ -201,6 +256,6 @@ export async function runSuite(
     context,
     cases: results,
   };
-  writeFileSync(join(resultsDir, `${suite}.json`), JSON.stringify(report, null, 2) + '\n');
+  writeReport(resultsDir, report);
   return results;
 }

@@ -1,8 +1,13 @@
 // Entry point: `npm run bench` (all suites) or `npm run bench -- --suite native --quick`.
+// `--forks N` runs each suite in N fresh processes, one after another, and pools their rounds
+// (see mergeForks).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSuite } from './harness.js';
-import type { BenchCase, SuiteOptions } from './harness.js';
+import { caseLine, mergeForks, runSuite, writeReport } from './harness.js';
+import type { BenchCase, SuiteOptions, SuiteReport } from './harness.js';
 import { algebraicCases, algebraicContext } from './suites/algebraic.js';
 import { cellsCases, cellsContext } from './suites/cells.js';
 import { derivedCases, derivedCleanup, derivedContext } from './suites/derived.js';
@@ -34,6 +39,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     'time-ms': { type: 'string' },
+    forks: { type: 'string' },
+    'results-dir': { type: 'string' },
   },
 });
 
@@ -41,16 +48,54 @@ const options: SuiteOptions = {
   timeMs: Number(values['time-ms'] ?? (values.quick ? 100 : 400)),
   rounds: Number(values.rounds ?? (values.quick ? 1 : 5)),
 };
+const forks = Number(values.forks ?? 1);
+for (const [flag, value] of [
+  ['--rounds', options.rounds],
+  ['--time-ms', options.timeMs],
+  ['--forks', forks],
+] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${flag} must be a positive integer, got ${String(value)}`);
+    process.exit(2);
+  }
+}
 const chosen = values.suite?.flatMap((s) => s.split(',')) ?? Object.keys(suites);
 const unknown = chosen.filter((name) => !(name in suites));
 if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
   process.exit(2);
 }
-const resultsDir = join(import.meta.dirname, '..', 'results');
+const resultsDir = values['results-dir'] ?? join(import.meta.dirname, '..', 'results');
+
+/** Runs suite `name` in `forks` child processes, one at a time, and writes their pooled report. */
+function runForked(name: string): void {
+  const scratch = mkdtempSync(join(tmpdir(), `mmsb-bench-${name}-`));
+  try {
+    const reports: SuiteReport[] = [];
+    for (let k = 0; k < forks; k++) {
+      console.log(`\n# ${name}: fork ${k + 1} of ${forks}`);
+      const dir = join(scratch, String(k));
+      const args = [...process.execArgv, process.argv[1] as string, '--suite', name, '--rounds', String(options.rounds), '--time-ms', String(options.timeMs), '--results-dir', dir];
+      const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
+      if (child.status !== 0) throw new Error(`fork ${k + 1} of suite ${name} failed (exit ${String(child.status ?? child.signal)})`);
+      reports.push(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as SuiteReport);
+    }
+    const merged = mergeForks(reports);
+    console.log(`\n# ${name}: ${forks} forks pooled (${forks * options.rounds} rounds a side)`);
+    for (const [index, result] of merged.cases.entries()) console.log(caseLine(index, merged.cases.length, result));
+    writeReport(resultsDir, merged);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 for (const name of chosen) {
   const suite = suites[name];
   if (!suite) continue;
+  if (forks > 1) {
+    runForked(name);
+    continue;
+  }
   try {
     await runSuite(name, suite.cases(), options, resultsDir, suite.context());
   } finally {

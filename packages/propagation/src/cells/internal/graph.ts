@@ -252,11 +252,7 @@ function readComputed(c: ReactiveNode, sub: ReactiveNode | undefined): unknown {
 
 function readComputedOnce(c: ReactiveNode, sub: ReactiveNode | undefined): unknown {
   let flags = c.flags;
-  if ((flags & (RUNNING | CHECKING)) !== 0) {
-    // Linked before throwing, so the reader re-runs once the cycle is gone.
-    if (sub !== undefined) link(c, sub);
-    throw new PropagationError('CYCLE', 'a computed read itself while computing (directly or through other computeds)');
-  }
+  if ((flags & (RUNNING | CHECKING)) !== 0) throw cycleError(c, sub);
   if (evaluationDepth >= MAX_EVALUATION_DEPTH && (flags & (DIRTY | PENDING)) !== 0) throw new DeferredEvaluation(c);
   if ((flags & WATCHED) === 0 && sub !== undefined && (sub.flags & WATCHED) !== 0) {
     attach(c);
@@ -280,25 +276,38 @@ function readComputedOnce(c: ReactiveNode, sub: ReactiveNode | undefined): unkno
       if (dirty) updateComputed(c);
     }
   } else if (c.globalSeen !== globalVersion) {
-    if (evaluationDepth >= MAX_EVALUATION_DEPTH) throw new DeferredEvaluation(c);
-    c.globalSeen = globalVersion;
-    c.flags = flags | CHECKING;
-    const base = checkTop;
-    let dirty: boolean;
-    try {
-      dirty = checkDirty(c);
-    } catch (error) {
-      abandonChecks(base);
-      c.flags &= ~CHECKING;
-      c.globalSeen = -1;
-      throw error;
-    }
-    c.flags &= ~CHECKING;
-    if (dirty) updateComputed(c);
+    pollUnwatched(c, flags);
   }
   if (sub !== undefined) link(c, sub);
   if ((c.flags & HAS_ERROR) !== 0) throw c.current;
   return c.current;
+}
+
+// The rarer paths of readComputedOnce live apart so that it stays small enough for V8 to inline.
+
+/** A computed read while it runs or is being checked: linked first, so the reader re-runs once the cycle is gone. */
+function cycleError(c: ReactiveNode, sub: ReactiveNode | undefined): PropagationError {
+  if (sub !== undefined) link(c, sub);
+  return new PropagationError('CYCLE', 'a computed read itself while computing (directly or through other computeds)');
+}
+
+/** An unwatched computed that a signal change may have made stale: checks its inputs by version. */
+function pollUnwatched(c: ReactiveNode, flags: number): void {
+  if (evaluationDepth >= MAX_EVALUATION_DEPTH) throw new DeferredEvaluation(c);
+  c.globalSeen = globalVersion;
+  c.flags = flags | CHECKING;
+  const base = checkTop;
+  let dirty: boolean;
+  try {
+    dirty = checkDirty(c);
+  } catch (error) {
+    abandonChecks(base);
+    c.flags &= ~CHECKING;
+    c.globalSeen = -1;
+    throw error;
+  }
+  c.flags &= ~CHECKING;
+  if (dirty) updateComputed(c);
 }
 
 /** Re-runs a computed; its version moves only when the value changed (or an error came or went). */
@@ -329,15 +338,7 @@ function updateComputed(c: ReactiveNode): void {
       }
     }
   } catch (error) {
-    abandonChecks(stackBase);
-    if (error instanceof DeferredEvaluation) {
-      // Not a result: keep the old value and run again when read.
-      c.flags |= DIRTY;
-      throw error;
-    }
-    c.current = error;
-    c.flags = (c.flags & ~UNSET) | HAS_ERROR;
-    changed(c);
+    computeFailed(c, error, stackBase);
   } finally {
     --evaluationDepth;
     activeSub = prevSub;
@@ -345,6 +346,23 @@ function updateComputed(c: ReactiveNode): void {
     c.globalSeen = globalVersion;
     if (hasUnreadDeps(c)) purgeDeps(c);
   }
+}
+
+/**
+ * A computed's function threw: the error becomes its value (rethrown to readers). Apart from
+ * updateComputed so that its bytecode stays under V8's inlining limit (460 bytes): inlined into
+ * checkDirty, a chain's updates run without a call each.
+ */
+function computeFailed(c: ReactiveNode, error: unknown, stackBase: number): void {
+  abandonChecks(stackBase);
+  if (error instanceof DeferredEvaluation) {
+    // Not a result: keep the old value and run again when read.
+    c.flags |= DIRTY;
+    throw error;
+  }
+  c.current = error;
+  c.flags = (c.flags & ~UNSET) | HAS_ERROR;
+  changed(c);
 }
 
 /**
