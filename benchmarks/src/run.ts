@@ -1,6 +1,7 @@
 // Entry point: `npm run bench` (all suites) or `npm run bench -- --suite native --quick`.
 // `--forks N` runs each suite in N fresh processes, one after another, and pools their rounds
-// (see mergeForks).
+// (see mergeForks); `--case S` runs only the cases whose names contain S (results go to a temp
+// directory then, unless `--results-dir` says where).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     'time-ms': { type: 'string' },
     forks: { type: 'string' },
+    case: { type: 'string', multiple: true },
     'results-dir': { type: 'string' },
   },
 });
@@ -65,7 +67,11 @@ if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
   process.exit(2);
 }
-const resultsDir = values['results-dir'] ?? join(import.meta.dirname, '..', 'results');
+/** `--case` keeps the cases whose names contain one of the strings. */
+const caseFilters = values.case ?? [];
+// A partial run must not replace a suite's committed results: it writes elsewhere unless told.
+const resultsDir = values['results-dir'] ?? (caseFilters.length > 0 ? join(tmpdir(), 'mmsb-bench-partial') : join(import.meta.dirname, '..', 'results'));
+const keep = (c: BenchCase): boolean => caseFilters.length === 0 || caseFilters.some((f) => c.name.includes(f));
 
 /** Runs suite `name` in `forks` child processes, one at a time, and writes their pooled report. */
 function runForked(name: string): void {
@@ -76,6 +82,7 @@ function runForked(name: string): void {
       console.log(`\n# ${name}: fork ${k + 1} of ${forks}`);
       const dir = join(scratch, String(k));
       const args = [...process.execArgv, process.argv[1] as string, '--suite', name, '--rounds', String(options.rounds), '--time-ms', String(options.timeMs), '--results-dir', dir];
+      for (const filter of caseFilters) args.push('--case', filter);
       const child = spawnSync(process.execPath, args, { stdio: 'inherit' });
       if (child.status !== 0) throw new Error(`fork ${k + 1} of suite ${name} failed (exit ${String(child.status ?? child.signal)})`);
       reports.push(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as SuiteReport);
@@ -97,7 +104,13 @@ for (const name of chosen) {
     continue;
   }
   try {
-    await runSuite(name, suite.cases(), options, resultsDir, suite.context());
+    const cases = suite.cases().filter(keep);
+    if (cases.length === 0) {
+      console.error(`suite ${name}: no case matches ${caseFilters.join(', ')}`);
+      process.exitCode = 2;
+      continue;
+    }
+    await runSuite(name, cases, options, resultsDir, suite.context());
   } finally {
     suite.cleanup?.();
   }
