@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const projectDirs = ['native', 'tools', ...readdirSync(join(root, 'packages')).map((p) => join('packages', p))];
+const projectDirs = ['native', 'tools', 'benchmarks', ...readdirSync(join(root, 'packages')).map((p) => join('packages', p))];
 
 let passed = 0;
 let failed = 0;
