@@ -39,6 +39,8 @@ export async function replayDerivedPages(store: PageStore, options: DerivedRepla
     throw invalid('replayDerivedPages: options { functions } are required');
   }
   const functions = options.functions;
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('replayDerivedPages: onProgress must be a function');
   const last = store.epoch;
   const toEpoch = options.toEpoch ?? last;
   if (!Number.isInteger(toEpoch) || toEpoch < 0 || toEpoch > last) throw invalid(`replayDerivedPages: toEpoch must be an integer from 0 to ${last}, got ${String(toEpoch)}`);
@@ -97,7 +99,10 @@ export async function replayDerivedPages(store: PageStore, options: DerivedRepla
   const mismatches: DerivedMismatch[] = [];
   let recomputed = 0;
   // One pass over the log: commit by commit (diff per epoch would search the log for each).
+  const total = toEpoch - fromEpoch;
+  onProgress?.(0, total, 'epochs');
   for await (const { epoch, deltas } of store.commits(fromEpoch, toEpoch)) {
+    if (onProgress !== undefined && (epoch - fromEpoch) % 256 === 0) onProgress(epoch - fromEpoch, total, 'epochs');
     const before = new Map<number, Uint8Array>();
     const derivedDeltas = [];
     let registryTouched = false;
@@ -157,6 +162,7 @@ export async function replayDerivedPages(store: PageStore, options: DerivedRepla
     }
   }
 
+  onProgress?.(total, total, 'epochs');
   let digest: string | null = null;
   if (toEpoch === last) {
     const pages = [...store.pages()].sort((a, b) => a.id - b.id);

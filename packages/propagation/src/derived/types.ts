@@ -1,5 +1,5 @@
 // The public shapes of derived pages: registrations, recompute functions, commits and events.
-import type { CommitResult, PageChange, PageLocation } from '@mmsb/page';
+import type { CommitResult, PageChange, PageLocation, ProgressCallback } from '@mmsb/page';
 
 /**
  * Computes a derived page from its inputs. `inputs[i]` holds the bytes of the i-th input page as
@@ -173,4 +173,6 @@ export interface DerivedReplayOptions {
   readonly fromEpoch?: number;
   /** Replay up to this epoch (default: the store's). */
   readonly toEpoch?: number;
+  /** Called as epochs are replayed — (done, total, 'epochs') — for a progress bar. */
+  readonly onProgress?: ProgressCallback;
 }

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- tests index arrays and maps they just filled */
 import { replayStore } from '@mmsb/page';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDerivedPages, replayDerivedPages } from '../../src/index.js';
+import { DerivedPageError, openDerivedPages, replayDerivedPages } from '../../src/index.js';
 import type { DerivedRecompute } from '../../src/index.js';
 import { cleanup, filled, freshDir, openTestStore, sources, sumPlusOne } from './helpers.js';
 
@@ -32,6 +32,25 @@ describe('replay of derived pages', () => {
     expect(report.digest).toBe(await store.digest());
     expect([...(report.pages.get(x.pageId) ?? [])]).toEqual([...store.view(x.pageId)]);
     expect((await engine.verifyReplay()).ok).toBe(true);
+  });
+
+  it('reports progress in epochs, from none to all, and refuses a progress callback that is not a function', async () => {
+    const store = await openTestStore();
+    const [a] = await sources(store, 1);
+    const engine = openDerivedPages(store);
+    await engine.derive({ key: 'd', inputs: [a!], size: 8, recompute: sumPlusOne });
+    for (let i = 0; i < 600; i++) await engine.update(a!, [{ offset: i % 8, bytes: new Uint8Array([i & 0xff]) }]);
+    const calls: [number, number, string][] = [];
+    const report = await engine.verifyReplay({ onProgress: (done, total, what) => calls.push([done, total, what]) });
+    expect(report.ok).toBe(true);
+    const total = report.toEpoch - report.fromEpoch;
+    expect(calls[0]).toEqual([0, total, 'epochs']);
+    expect(calls.at(-1)).toEqual([total, total, 'epochs']);
+    expect(calls.length).toBeGreaterThan(2);
+    for (let k = 1; k < calls.length; k++) expect(calls[k]![0]).toBeGreaterThanOrEqual(calls[k - 1]![0]);
+    const refused = await engine.verifyReplay({ onProgress: 5 as unknown as () => void }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DerivedPageError);
+    expect((refused as DerivedPageError).code).toBe('INVALID_ARGUMENT');
   });
 
   it('replays up to an earlier epoch', async () => {
