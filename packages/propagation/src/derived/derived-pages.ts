@@ -11,7 +11,7 @@ import type { TopologicalWorklist } from '@mmsb/dag';
 import { denseDelta, diffDelta, isPageError } from '@mmsb/page';
 import type { PageChange, PageInfo, PageStore, Transaction } from '@mmsb/page';
 import { DerivedPageError } from './errors.js';
-import { applyChange, bytesEqual, copyImage, ImageTable, imageOf } from './internal/images.js';
+import { applyChange, bytesEqual, copyImage, IdList, ImageTable, imageOf } from './internal/images.js';
 import {
   MAX_KEY_BYTES,
   NO_NEXT_PAGE,
@@ -133,12 +133,8 @@ export class DerivedPages {
   private open: EngineTransaction | null = null;
   /** New images of the pages changed in the current wave (sources staged, derived recomputed). */
   private readonly images = new ImageTable();
-  /**
-   * The sources staged in the open transaction: the first `changedCount` entries (the array keeps
-   * its room between waves; emptying it by `length = 0` would make the next push allocate).
-   */
-  private readonly changedSources: number[] = [];
-  private changedCount = 0;
+  /** The sources staged in the open transaction. */
+  private readonly changedSources = new IdList();
   /** The last epoch the engine accounts for; a store epoch past it means commits behind its back. */
   private seenEpoch: number;
   /** Caught-up changes not yet propagated (commits made behind the engine's back). */
@@ -342,15 +338,9 @@ export class DerivedPages {
     if (image === undefined) {
       image = copyImage(this.bytesOf(pageId)!);
       this.images.set(pageId, image);
-      this.addChangedSource(pageId);
+      this.changedSources.push(pageId);
     }
     applyChange(image, pageId, change);
-  }
-
-  private addChangedSource(pageId: number): void {
-    const k = this.changedCount++;
-    if (k < this.changedSources.length) this.changedSources[k] = pageId;
-    else this.changedSources.push(pageId);
   }
 
   /** @internal Runs the wave of `tx` and commits it; the store's pages hold the result on return. */
@@ -385,7 +375,7 @@ export class DerivedPages {
   endTransaction(tx: EngineTransaction): void {
     if (this.open === tx) this.open = null;
     this.images.clear();
-    this.changedCount = 0;
+    this.changedSources.clear();
   }
 
   // ---- the wave -------------------------------------------------------------------------------
@@ -400,15 +390,14 @@ export class DerivedPages {
     worklist.reset();
     const sources = this.changedSources;
     if (this.pendingSources.size > 0) {
-      for (const s of this.pendingSources) if (!images.has(s)) this.addChangedSource(s);
+      for (const s of this.pendingSources) if (!images.has(s)) sources.push(s);
     }
-    const sourceCount = this.changedCount;
-    for (let i = 0; i < sourceCount; i++) worklist.pushDependents(sources[i]!);
+    for (let i = 0; i < sources.size; i++) worklist.pushDependents(sources.at(i));
     if (this.pendingSeeds.size > 0) for (const s of this.pendingSeeds) worklist.push(s);
     for (let i = 0; i < extraSeeds.length; i++) worklist.push(extraSeeds[i]!);
     if (listening) {
       const seeds = [...new Set([...this.pendingSeeds, ...extraSeeds])];
-      this.emit({ type: 'wave-start', wave: id, reason, baseEpoch, sources: sources.slice(0, sourceCount), seeds });
+      this.emit({ type: 'wave-start', wave: id, reason, baseEpoch, sources: sources.toArray(), seeds });
     }
     let recomputed = 0;
     let cutoffs = 0;

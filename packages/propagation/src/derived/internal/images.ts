@@ -40,13 +40,12 @@ export function copyImage(bytes: Uint8Array): Uint8Array {
  */
 export class ImageTable {
   private readonly slots: (Uint8Array | undefined)[] = [];
-  /** The ids set since the last clear: the first `count` (the array keeps its room across clears). */
-  private readonly ids: number[] = [];
-  private count = 0;
+  /** The ids set since the last clear. */
+  private readonly ids = new IdList();
 
   /** How many pages have an image. */
   get size(): number {
-    return this.count;
+    return this.ids.size;
   }
 
   get(pageId: number): Uint8Array | undefined {
@@ -58,18 +57,47 @@ export class ImageTable {
   }
 
   set(pageId: number, image: Uint8Array): void {
-    if (this.slots[pageId] === undefined) {
-      if (this.count < this.ids.length) this.ids[this.count] = pageId;
-      else this.ids.push(pageId);
-      this.count++;
-    }
+    if (this.slots[pageId] === undefined) this.ids.push(pageId);
     this.slots[pageId] = image;
   }
 
   clear(): void {
     const { slots, ids } = this;
-    for (let i = 0; i < this.count; i++) slots[ids[i]!] = undefined;
+    for (let i = 0; i < ids.size; i++) slots[ids.at(i)] = undefined;
+    ids.clear();
+  }
+}
+
+/**
+ * A list of page ids emptied after every wave that keeps its array's room: emptying an array by
+ * `length = 0` gives its memory back to V8, and the next wave's first push allocates again.
+ */
+export class IdList {
+  private readonly items: number[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The id at `index` (below `size`). */
+  at(index: number): number {
+    return this.items[index]!;
+  }
+
+  push(id: number): void {
+    if (this.count < this.items.length) this.items[this.count] = id;
+    else this.items.push(id);
+    this.count++;
+  }
+
+  clear(): void {
     this.count = 0;
+  }
+
+  /** The ids as a fresh array (for events). */
+  toArray(): number[] {
+    return this.items.slice(0, this.count);
   }
 }
 
