@@ -391,35 +391,27 @@ class LivePageStore implements PageStore {
   }
 
   async diff(fromEpoch: number, toEpoch: number): Promise<readonly Delta[]> {
-    this.checkOpen();
-    checkEpochArg(fromEpoch, 'diff', 'fromEpoch');
-    checkEpochArg(toEpoch, 'diff', 'toEpoch');
-    if (fromEpoch > toEpoch) throw invalid(`diff: fromEpoch ${fromEpoch} is after toEpoch ${toEpoch}`);
-    if (toEpoch > this.current) throw new PageError('EPOCH_FUTURE', `diff: epoch ${toEpoch} is after the last commit ${this.current}`);
-    if (fromEpoch === toEpoch) return [];
-    await this.settled(toEpoch);
     const merged = new Map<number, PlainDelta>();
-    let expect = fromEpoch + 1;
-    for await (const r of this.log.scan(fromEpoch + 1, toEpoch)) {
-      if (r.epoch !== expect) break;
-      for (const d of decodeStoreRecord(r.payload, r.epoch).deltas) {
+    for await (const { deltas } of this.scanCommits('diff', fromEpoch, toEpoch)) {
+      for (const d of deltas) {
         const prev = merged.get(d.pageId);
         merged.set(d.pageId, prev === undefined ? toPlainDelta(d, 'diff') : mergeDeltas(prev, d));
       }
-      expect++;
-    }
-    if (expect !== toEpoch + 1) {
-      throw new PageError('EPOCH_STALE', `diff: the log no longer holds epoch ${expect} (it starts at ${String(this.log.firstEpoch)}); checkpoints keep states, not the deltas between them`);
     }
     return [...merged.keys()].sort((a, b) => a - b).map((id) => merged.get(id) as PlainDelta);
   }
 
-  async *commits(fromEpoch: number, toEpoch: number): AsyncGenerator<CommittedDeltas> {
+  commits(fromEpoch: number, toEpoch: number): AsyncGenerator<CommittedDeltas> {
+    return this.scanCommits('commits', fromEpoch, toEpoch);
+  }
+
+  /** The commits after `fromEpoch` up to `toEpoch` from the log, checked as `fn` documents. */
+  private async *scanCommits(fn: string, fromEpoch: number, toEpoch: number): AsyncGenerator<CommittedDeltas> {
     this.checkOpen();
-    checkEpochArg(fromEpoch, 'commits', 'fromEpoch');
-    checkEpochArg(toEpoch, 'commits', 'toEpoch');
-    if (fromEpoch > toEpoch) throw invalid(`commits: fromEpoch ${fromEpoch} is after toEpoch ${toEpoch}`);
-    if (toEpoch > this.current) throw new PageError('EPOCH_FUTURE', `commits: epoch ${toEpoch} is after the last commit ${this.current}`);
+    checkEpochArg(fromEpoch, fn, 'fromEpoch');
+    checkEpochArg(toEpoch, fn, 'toEpoch');
+    if (fromEpoch > toEpoch) throw invalid(`${fn}: fromEpoch ${fromEpoch} is after toEpoch ${toEpoch}`);
+    if (toEpoch > this.current) throw new PageError('EPOCH_FUTURE', `${fn}: epoch ${toEpoch} is after the last commit ${this.current}`);
     if (fromEpoch === toEpoch) return;
     await this.settled(toEpoch);
     let expect = fromEpoch + 1;
@@ -430,7 +422,7 @@ class LivePageStore implements PageStore {
       expect++;
     }
     if (expect !== toEpoch + 1) {
-      throw new PageError('EPOCH_STALE', `commits: the log no longer holds epoch ${expect} (it starts at ${String(this.log.firstEpoch)}); checkpoints keep states, not the deltas between them`);
+      throw new PageError('EPOCH_STALE', `${fn}: the log no longer holds epoch ${expect} (it starts at ${String(this.log.firstEpoch)}); checkpoints keep states, not the deltas between them`);
     }
   }
 
@@ -553,7 +545,7 @@ class LivePageStore implements PageStore {
           throw invalid(`commit: the record is ${payload.byteLength} bytes, over the log's ${FORMAT_MAX_PAYLOAD_BYTES}; split the transaction`);
         }
       } catch (error) {
-        for (let k = Math.min(done, count) - 1; k >= 0; k--) {
+        for (let k = done - 1; k >= 0; k--) {
           const a = applied[k] as { slot: Slot; delta: BoundDelta };
           this.applyTo(a.slot, invertDelta(a.delta));
         }
