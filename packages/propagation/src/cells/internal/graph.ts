@@ -263,17 +263,7 @@ function readComputedOnce(c: ReactiveNode, sub: ReactiveNode | undefined): unkno
   } else if ((flags & WATCHED) !== 0) {
     if ((flags & PENDING) !== 0) {
       c.flags = (flags & ~PENDING) | CHECKING;
-      const base = checkTop;
-      let dirty: boolean;
-      try {
-        dirty = checkDirty(c);
-      } catch (error) {
-        abandonChecks(base);
-        c.flags = (c.flags & ~CHECKING) | PENDING;
-        throw error;
-      }
-      c.flags &= ~CHECKING;
-      if (dirty) updateComputed(c);
+      checkThenUpdate(c, true);
     }
   } else if (c.globalSeen !== globalVersion) {
     pollUnwatched(c, flags);
@@ -296,6 +286,14 @@ function pollUnwatched(c: ReactiveNode, flags: number): void {
   if (evaluationDepth >= MAX_EVALUATION_DEPTH) throw new DeferredEvaluation(c);
   c.globalSeen = globalVersion;
   c.flags = flags | CHECKING;
+  checkThenUpdate(c, false);
+}
+
+/**
+ * Recomputes `c` (flagged CHECKING) if `checkDirty` finds a changed input. A check cut short by an
+ * error leaves `c` possibly stale again: PENDING when watched, polling on its next read when not.
+ */
+function checkThenUpdate(c: ReactiveNode, watched: boolean): void {
   const base = checkTop;
   let dirty: boolean;
   try {
@@ -303,7 +301,8 @@ function pollUnwatched(c: ReactiveNode, flags: number): void {
   } catch (error) {
     abandonChecks(base);
     c.flags &= ~CHECKING;
-    c.globalSeen = -1;
+    if (watched) c.flags |= PENDING;
+    else c.globalSeen = -1;
     throw error;
   }
   c.flags &= ~CHECKING;
