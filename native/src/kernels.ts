@@ -4,7 +4,7 @@ import type { Kernels, SparseRuns } from './api.js';
 import { NativeError } from './errors.js';
 import { loaded } from './internal/loader.js';
 import { makeNativeKernels } from './internal/native-kernels.js';
-import { checkUint, crc32cOfRange, tsKernels } from './internal/ts-kernels.js';
+import { checkUint, crc32cOfRange, JS_CRC32C_BELOW, tsKernels } from './internal/ts-kernels.js';
 
 /** The native kernels, or null when the binary did not load (see `capabilities().reason`). */
 export const nativeKernels: Kernels | null = loaded.binding === null || loaded.stage === null ? null : makeNativeKernels(loaded.binding, loaded.stage);
@@ -53,9 +53,6 @@ export function crc32c(data: Uint8Array, seed?: number): number {
   return kernels.crc32c(data, seed);
 }
 
-/** Below this many bytes a range is checksummed in JS: cheaper than a view and a Node-API call. */
-const JS_CRC32C_RANGE_BELOW = 64;
-
 /**
  * CRC32C of `data[start, end)`, continuing from `seed`: the same as
  * `crc32c(data.subarray(start, end), seed)` without making the view (a log frame checksums a
@@ -68,6 +65,6 @@ export function crc32cRange(data: Uint8Array, start: number, end: number, seed =
     throw new NativeError('INVALID_ARGUMENT', `crc32cRange: [${String(start)}, ${String(end)}) is not a range of the ${data.length} bytes`);
   }
   const from = checkUint(seed, 'crc32cRange', 'seed', 0xffff_ffff, 0);
-  if (end - start < JS_CRC32C_RANGE_BELOW) return crc32cOfRange(data, start, end, from);
+  if (end - start < JS_CRC32C_BELOW) return crc32cOfRange(data, start, end, from);
   return kernels.crc32c(data.subarray(start, end), from);
 }

@@ -10,12 +10,11 @@ import {
   type Kernels,
   NativeError,
   nativeKernels,
-  type SimdLevel,
   type SparseRuns,
   tsKernels,
 } from '../src/index.js';
-import { loaded } from '../src/internal/loader.js';
 import { arbPagePair, arbRuns, arbView, clone, codeOf, placed, plainRuns } from './support/arbitraries.js';
+import { atSimdLevel, SIMD_LEVELS } from './support/simd.js';
 
 const encoder = new TextEncoder();
 
@@ -196,26 +195,11 @@ describe.each(implementations)('%s kernels', (_name, k) => {
   });
 });
 
-// Each SIMD level this CPU has, so the AVX2, SSE4.2 and scalar paths of the binary all meet the twin.
-const levels: SimdLevel[] = ['avx2', 'sse4.2', 'scalar'];
-
-function atLevel(level: SimdLevel, run: () => void): void {
-  const binding = loaded.binding;
-  if (binding === null) throw new Error('no binding');
-  const detected = binding.setSimdCap('avx2');
-  binding.setSimdCap(level);
-  try {
-    run();
-  } finally {
-    binding.setSimdCap(detected);
-  }
-}
-
-describe.runIf(nativeKernels !== null).each(levels)('native kernels at SIMD level %s match the TS twin byte for byte', (level) => {
+describe.runIf(nativeKernels !== null).each(SIMD_LEVELS)('native kernels at SIMD level %s match the TS twin byte for byte', (level) => {
   const native = nativeKernels as Kernels;
 
   test('crc32c matches on random views, including lengths that reach the 3-way interleaved loop', () => {
-    atLevel(level, () => {
+    atSimdLevel(level, () => {
       fc.assert(
         fc.property(arbView(2000), fc.option(fc.nat({ max: 0xffff_ffff }), { nil: undefined }), (data, seed) => {
           expect(native.crc32c(data, seed)).toBe(tsKernels.crc32c(data, seed));
@@ -229,7 +213,7 @@ describe.runIf(nativeKernels !== null).each(levels)('native kernels at SIMD leve
   });
 
   test('applySparseRuns matches, overlapping runs included, on unaligned and shared pages', () => {
-    atLevel(level, () => {
+    atSimdLevel(level, () => {
       fc.assert(
         fc.property(
           fc.integer({ min: 0, max: 700 }).chain((size) => fc.tuple(fc.constant(size), arbRuns(size), fc.integer({ min: 0, max: 7 }), fc.boolean())),
@@ -247,7 +231,7 @@ describe.runIf(nativeKernels !== null).each(levels)('native kernels at SIMD leve
   });
 
   test('applySparseRuns fails the same way on the same bad runs, leaving the page unchanged', () => {
-    atLevel(level, () => {
+    atSimdLevel(level, () => {
       fc.assert(
         fc.property(
           fc.integer({ min: 0, max: 300 }),
@@ -273,7 +257,7 @@ describe.runIf(nativeKernels !== null).each(levels)('native kernels at SIMD leve
   });
 
   test('diffPages matches (same runs, same data) for every mergeGap', () => {
-    atLevel(level, () => {
+    atSimdLevel(level, () => {
       fc.assert(
         fc.property(arbPagePair(1500), fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }), ({ before, after }, gap) => {
           expect(plainRuns(native.diffPages(before, after, gap))).toEqual(plainRuns(tsKernels.diffPages(before, after, gap)));
@@ -283,7 +267,7 @@ describe.runIf(nativeKernels !== null).each(levels)('native kernels at SIMD leve
   });
 
   test('xorInto, copyBytes, zeroBytes and compareBytes match on unaligned views', () => {
-    atLevel(level, () => {
+    atSimdLevel(level, () => {
       fc.assert(
         fc.property(arbPagePair(700), ({ before, after }) => {
           const x1 = clone(before);

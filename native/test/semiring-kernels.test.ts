@@ -9,10 +9,9 @@ import {
   type SemiringKernels,
   semiringKernels,
   type SemiringOp,
-  type SimdLevel,
   tsSemiringKernels,
 } from '../src/index.js';
-import { loaded } from '../src/internal/loader.js';
+import { atSimdLevel, SIMD_LEVELS } from './support/simd.js';
 
 // ---------------------------------------------------------------- a reference by the definition
 // A generic ⊕/⊗ per op, written straight from the contract (src/api.ts), with closures per element:
@@ -407,25 +406,11 @@ describe.each(implementations)('%s semiring kernels refuse bad arguments and wri
 
 // ---------------------------------------------------------------- native against the twin
 
-const levels: SimdLevel[] = ['avx2', 'sse4.2', 'scalar'];
-
-function atLevel(level: SimdLevel, run: () => void): void {
-  const binding = loaded.binding;
-  if (binding === null) throw new Error('no binding');
-  const detected = binding.setSimdCap('avx2');
-  binding.setSimdCap(level);
-  try {
-    run();
-  } finally {
-    binding.setSimdCap(detected);
-  }
-}
-
-describe.runIf(nativeSemiringKernels !== null).each(levels)('native semiring kernels at SIMD level %s match the TS twin', (level) => {
+describe.runIf(nativeSemiringKernels !== null).each(SIMD_LEVELS)('native semiring kernels at SIMD level %s match the TS twin', (level) => {
   const native = nativeSemiringKernels as SemiringKernels;
 
   test.each(SEMIRING_OPS)('spmv %s matches bit for bit (log-plus to 1e-12) on random matrices, masks and special values', (op) => {
-    atLevel(level, () => {
+    atSimdLevel(level, () => {
       fc.assert(
         fc.property(arbCase(40, 40), (c) => {
           const want = runSpmv(tsSemiringKernels, op, c);
@@ -439,7 +424,7 @@ describe.runIf(nativeSemiringKernels !== null).each(levels)('native semiring ker
   });
 
   test.each(SEMIRING_OPS)('spmspvPush %s matches: y, marks, the change list and its length', (op) => {
-    atLevel(level, () => {
+    atSimdLevel(level, () => {
       fc.assert(
         fc.property(arbPushCase(), (c) => {
           const want = runPush(tsSemiringKernels.spmspvPush, op, c);
@@ -472,7 +457,7 @@ describe.runIf(nativeSemiringKernels !== null).each(levels)('native semiring ker
     const colIdx = Int32Array.from({ length: nnz }, () => next() % n);
     const values = Float64Array.from({ length: nnz }, () => next() / 2 ** 31 - 1);
     const x = Float64Array.from({ length: n }, () => next() / 2 ** 32);
-    atLevel(level, () => {
+    atSimdLevel(level, () => {
       for (const op of SEMIRING_OPS) {
         for (const vals of [values, null]) {
           const a: CsrArrays = { nrows: n, ncols: n, rowPtr, colIdx, values: vals };

@@ -4,14 +4,7 @@
 import type { Kernels, SparseRuns } from '../api.js';
 import { NativeError } from '../errors.js';
 import { STAGE_DATA_OFFSET, STAGE_HEADER_BYTES, STAGE_HEADER_SLOTS, STAGE_RUNS, type NativeBinding } from './binding.js';
-import { DEFAULT_MERGE_GAP, tsKernels } from './ts-kernels.js';
-
-/**
- * Below this many bytes the TS CRC32C beats the Node-API crossing (about 90 ns here; the TS table
- * loop runs 16 bytes in 45 ns and 64 in about the same as native): a log frame's 28-byte header and
- * a small record's parts are checksummed without leaving JS.
- */
-const TS_CRC32C_BELOW = 64;
+import { DEFAULT_MERGE_GAP, JS_CRC32C_BELOW, tsKernels } from './ts-kernels.js';
 
 // %TypedArray%.prototype.length, which a subclass cannot override: the length that says whether a
 // remembered page's buffer is still attached must be V8's own.
@@ -106,6 +99,6 @@ export function makeNativeKernels(b: NativeBinding, stage: ArrayBuffer): Kernels
     applySparseRuns,
     diffPages,
     xorInto: (dst, src) => b.xorInto(dst, src),
-    crc32c: (data, seed = 0) => (data instanceof Uint8Array && data.length < TS_CRC32C_BELOW ? tsKernels.crc32c(data, seed) : b.crc32c(data, seed)),
+    crc32c: (data, seed = 0) => (data instanceof Uint8Array && data.length < JS_CRC32C_BELOW ? tsKernels.crc32c(data, seed) : b.crc32c(data, seed)),
   };
 }

@@ -248,6 +248,13 @@ function crc32c(data: Uint8Array, seed?: number): number {
   return crc32cOfRange(data, 0, data.length, checkUint(seed, 'crc32c', 'seed', MAX_U32, 0));
 }
 
+/**
+ * Below this many bytes the JS CRC32C beats a Node-API call (about 90 ns here; the table loop runs
+ * 16 bytes in 45 ns and 64 in about the same as native): the native kernels and `crc32cRange`
+ * both stay in JS under it.
+ */
+export const JS_CRC32C_BELOW = 64;
+
 /** CRC32C of `data[start, end)` continuing from `seed`, unchecked: the callers check the arguments. */
 export function crc32cOfRange(data: Uint8Array, start: number, end: number, seed: number): number {
   let crc = ~seed;
