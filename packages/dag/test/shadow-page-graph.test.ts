@@ -315,6 +315,22 @@ const arbOp: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('removeEdge' as const), from: arbId, to: arbId }) },
 );
 
+/** Every id of ID_OF as a node, then those of the ops' edges that keep it acyclic: a graph and its model. */
+function acyclicOf(ops: readonly Op[]): { graph: ShadowPageGraph; model: ModelGraph } {
+  const graph = new ShadowPageGraph();
+  const model = new ModelGraph();
+  for (const id of ID_OF) {
+    graph.addNode(id);
+    model.nodes.add(id);
+  }
+  for (const op of ops) {
+    if (op.kind !== 'addEdge' || op.from === op.to || model.hasEdge(op.from, op.to) || model.reaches(op.to, op.from)) continue;
+    graph.addEdge(op.from, op.to);
+    model.edges.set(ModelGraph.key(op.from, op.to), 1);
+  }
+  return { graph, model };
+}
+
 describe('laws', () => {
   test('after any sequence of operations the order is topological, and an edge is refused iff it closes a cycle, naming a real one', () => {
     fc.assert(
@@ -375,17 +391,7 @@ describe('laws', () => {
   test('affectedInOrder is exactly the reachable set, in an order consistent with every edge', () => {
     fc.assert(
       fc.property(fc.array(arbOp, { minLength: 10, maxLength: 80 }), fc.array(arbId, { maxLength: 3 }), (ops, sources) => {
-        const graph = new ShadowPageGraph();
-        const model = new ModelGraph();
-        for (const id of ID_OF) {
-          graph.addNode(id);
-          model.nodes.add(id);
-        }
-        for (const op of ops) {
-          if (op.kind !== 'addEdge' || op.from === op.to || model.hasEdge(op.from, op.to) || model.reaches(op.to, op.from)) continue;
-          graph.addEdge(op.from, op.to);
-          model.edges.set(ModelGraph.key(op.from, op.to), 1);
-        }
+        const { graph, model } = acyclicOf(ops);
         const affected = Array.from(graph.affectedInOrder(sources));
         const expected = [...model.nodes].filter((id) => sources.some((s) => model.reaches(s, id)));
         expect(new Set(affected)).toEqual(new Set(expected));
@@ -403,17 +409,7 @@ describe('laws', () => {
   test('depth of every node equals the longest path to it computed from scratch', () => {
     fc.assert(
       fc.property(fc.array(arbOp, { minLength: 10, maxLength: 80 }), (ops) => {
-        const graph = new ShadowPageGraph();
-        const model = new ModelGraph();
-        for (const id of ID_OF) {
-          graph.addNode(id);
-          model.nodes.add(id);
-        }
-        for (const op of ops) {
-          if (op.kind !== 'addEdge' || op.from === op.to || model.hasEdge(op.from, op.to) || model.reaches(op.to, op.from)) continue;
-          graph.addEdge(op.from, op.to);
-          model.edges.set(ModelGraph.key(op.from, op.to), 1);
-        }
+        const { graph, model } = acyclicOf(ops);
         const memo = new Map<number, number>();
         const depth = (id: number): number => {
           const known = memo.get(id);
@@ -437,12 +433,7 @@ describe('addEdges', () => {
   test('a bulk batch is all or nothing and leaves a topological order (checked against the model)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(arbId, arbId), { minLength: 1, maxLength: 30 }), (pairs) => {
-        const graph = new ShadowPageGraph();
-        const model = new ModelGraph();
-        for (const id of ID_OF) {
-          graph.addNode(id);
-          model.nodes.add(id);
-        }
+        const { graph, model } = acyclicOf([]);
         const unique = [...new Map(pairs.filter(([u, v]) => u !== v).map(([u, v]) => [ModelGraph.key(u, v), [u, v] as const])).values()];
         const trial = new ModelGraph();
         for (const [u, v] of unique) trial.edges.set(ModelGraph.key(u, v), 1);
