@@ -62,8 +62,9 @@ function refAccum(choice: Flags['accum']): RefOutput['accum'] {
   return choice === 'none' ? null : choice === 'min' ? Math.min : minus;
 }
 
-function matrixCase(f: Flags, out: SparseMatrix<number>, mask: SparseMatrix<number>): [MatrixOutputOptions<number>, RefOutput, Map<string, number>] {
-  const options: MatrixOutputOptions<number> = {
+/** The output options of `f` (out and mask only where `f` uses them) and the reference's view of them. */
+function outputCase<O, M>(f: Flags, out: O, mask: M, maskKeys: () => Set<string>): [{ out?: O; mask?: M; maskStructural: boolean; maskComplement: boolean; accum: BinaryOp<number> | null; replace: boolean }, RefOutput] {
+  const options = {
     ...(f.useOut ? { out } : {}),
     ...(f.useMask ? { mask } : {}),
     maskStructural: f.structural,
@@ -71,20 +72,16 @@ function matrixCase(f: Flags, out: SparseMatrix<number>, mask: SparseMatrix<numb
     accum: accumOf(f.accum),
     replace: f.replace,
   };
-  const ref: RefOutput = { mask: f.useMask ? matrixMaskKeys(mask, f.structural) : null, complement: f.complement, accum: refAccum(f.accum), replace: f.replace };
+  return [options, { mask: f.useMask ? maskKeys() : null, complement: f.complement, accum: refAccum(f.accum), replace: f.replace }];
+}
+
+function matrixCase(f: Flags, out: SparseMatrix<number>, mask: SparseMatrix<number>): [MatrixOutputOptions<number>, RefOutput, Map<string, number>] {
+  const [options, ref] = outputCase(f, out, mask, () => matrixMaskKeys(mask, f.structural));
   return [options, ref, f.useOut ? matrixToMap(out).cells : new Map()];
 }
 
 function vectorCase(f: Flags, out: SparseVector<number>, mask: SparseVector<number>): [VectorOutputOptions<number>, RefOutput, Map<string, number>] {
-  const options: VectorOutputOptions<number> = {
-    ...(f.useOut ? { out } : {}),
-    ...(f.useMask ? { mask } : {}),
-    maskStructural: f.structural,
-    maskComplement: f.complement,
-    accum: accumOf(f.accum),
-    replace: f.replace,
-  };
-  const ref: RefOutput = { mask: f.useMask ? vectorMaskKeys(mask, f.structural) : null, complement: f.complement, accum: refAccum(f.accum), replace: f.replace };
+  const [options, ref] = outputCase(f, out, mask, () => vectorMaskKeys(mask, f.structural));
   return [options, ref, f.useOut ? keyed(vectorToMap(out)) : new Map()];
 }
 
